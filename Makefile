@@ -1,0 +1,143 @@
+# storypress — build, test, demo, bench, install.
+#
+# Every .c in lib/ goes into build/libstorypress.a; every stages/X.c becomes
+# one program (stages/storypress.c → build/storypress, stages/X.c →
+# build/storypress-X); every tests/unit/test_X.c becomes a cmocka binary.
+# New modules need no Makefile change.  `make SAN=1` builds the same tree
+# into build-san/ with AddressSanitizer and UBSan.
+
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/storypress
+SYSCONFDIR ?= $(PREFIX)/etc/storypress
+DATADIR    ?= $(PREFIX)/share/storypress
+MANDIR     ?= $(PREFIX)/share/man
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+
+CC      ?= cc
+PKGS    := jansson libpq libcurl cairo pangocairo pangoft2 fontconfig glib-2.0 libsystemd libjpeg
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+
+ifeq ($(SAN),1)
+BUILD   := build-san
+OPT     := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+LDSAN   := -fsanitize=address,undefined
+else
+BUILD   ?= build
+OPT     := -O2
+LDSAN   :=
+endif
+
+WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
+           -Wformat=2 -Wno-format-nonliteral -Wvla
+CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
+           -DSTORYPRESS_DATADIR='"$(DATADIR)"' -DSTORYPRESS_SYSCONFDIR='"$(SYSCONFDIR)"'
+LDLIBS  += $(PKG_LIBS)
+LDFLAGS += $(LDSAN)
+
+LIB_SRC   := $(sort $(wildcard lib/*.c))
+EMBED_SRC := $(sort $(wildcard sql/*.sql) $(shell find data -type f 2>/dev/null))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/embedded.o
+LIB_A     := $(BUILD)/libstorypress.a
+STAGE_SRC := $(filter-out stages/storypress.c,$(sort $(wildcard stages/*.c)))
+STAGES    := $(STAGE_SRC:stages/%.c=$(BUILD)/storypress-%)
+TOOL      := $(BUILD)/storypress
+TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+TESTS     := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+DEPFILES  := $(LIB_OBJ:.o=.d) $(STAGE_SRC:stages/%.c=$(BUILD)/obj/stages/%.d)
+
+.PHONY: all deps check check-fast test demo bench install clean stress fuzz format distclean
+all: $(TOOL) $(STAGES)
+
+# Debian packages the build, the tests and the demo need.  Quick when all are
+# present: dpkg-query answers, apt-get runs only for what is missing.
+DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
+  postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
+  libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
+  systemd util-linux time
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing" $$missing; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "deps: all present"; fi
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/embedded.c: $(EMBED_SRC) tools/embed.sh
+	@mkdir -p $(dir $@)
+	tools/embed.sh $@ $(EMBED_SRC)
+
+$(BUILD)/obj/gen/embedded.o: $(BUILD)/gen/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TOOL): $(BUILD)/obj/stages/storypress.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/storypress-%: $(BUILD)/obj/stages/%.o $(LIB_A)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
+
+tests: $(TESTS)
+
+# make check: deps, both builds, then every test (unit, integration against a
+# private PostgreSQL, end to end) on the plain build and again on the
+# sanitizer build.  tests/run prints the summary line.
+check: deps
+	$(MAKE) all tests
+	$(MAKE) SAN=1 all tests
+	tests/run build build-san
+
+# The quick loop while developing: plain build only.
+check-fast: all tests
+	tests/run build
+
+demo: deps all
+	tests/demo.sh $(BUILD)
+
+bench: deps all
+	bench/run.sh $(BUILD)
+
+stress: deps all
+	STORYPRESS_STRESS=1 tests/run build
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) \
+	  $(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(DATADIR)/samples $(DESTDIR)$(UNITDIR) \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(TOOL) $(DESTDIR)$(BINDIR)/storypress
+	install -m 755 $(STAGES) $(DESTDIR)$(LIBEXECDIR)/
+	install -m 644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
+	install -m 644 config/samples/*.json $(DESTDIR)$(DATADIR)/samples/
+	[ -e $(DESTDIR)$(SYSCONFDIR)/storypress.conf ] || \
+	  install -m 640 config/storypress.conf $(DESTDIR)$(SYSCONFDIR)/storypress.conf
+	-install -m 644 systemd/*.service systemd/*.timer systemd/*.target $(DESTDIR)$(UNITDIR)/ 2>/dev/null
+	-install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/ 2>/dev/null
+	-install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+
+format:
+	clang-format -i lib/*.c lib/*.h stages/*.c tests/unit/*.c
+
+clean:
+	rm -rf build build-san
+
+distclean: clean
+	rm -rf demo
+
+-include $(DEPFILES)

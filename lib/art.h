@@ -1,0 +1,47 @@
+/*
+ * art.h — illustrations: one per story page and one for the cover, written
+ * into the order's art/ folder as cover.jpg and page-01.jpg, page-02.jpg...
+ * at the pixel size geom_compute() gives for the book's trim (300 dpi with
+ * bleed), as baseline JPEG so the pdf stage embeds the bytes as they are.
+ */
+#ifndef STORYPRESS_ART_H
+#define STORYPRESS_ART_H
+
+#include <cairo.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "err.h"
+
+struct db;
+
+/* The character as the order describes it, resolved once per book so every
+ * page draws the same child. */
+struct art_character {
+    const char *name;
+    const char *pronouns;
+    const char *hair_colour, *hair_style, *skin_tone, *eye_colour;
+    const char *top_colour, *bottom_colour; /* clothes, from the order or chosen by seed */
+    int glasses;
+    int age;
+};
+
+void art_character_from_order(const json_t *order, struct art_character *c);
+
+/* The built-in illustrator: draws one scene (a story.json scene object) with
+ * the child into a new w × h image surface in the given style, seeded so the
+ * same input gives the same picture. */
+cairo_surface_t *art_builtin_draw(const struct art_character *c, const json_t *scene,
+                                  const char *style, int w, int h, unsigned seed,
+                                  struct err *e);
+
+/* Writes surface as a baseline JPEG (libjpeg), atomically. */
+int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err *e);
+
+/* Draws every picture of the book into dir (the order's art/ folder) with
+ * the configured provider (art_provider).  Pictures already there and
+ * complete are kept (a retried order does not pay twice). */
+int art_draw_book(const struct config *cfg, struct db *db, const json_t *order,
+                  const json_t *story, const char *dir, struct err *e);
+
+#endif

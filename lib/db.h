@@ -1,0 +1,104 @@
+/*
+ * db.h — the PostgreSQL side: connection (libpq conventions), migrations,
+ * and the records every program writes: transitions with their events and
+ * NOTIFY, attempts and deferrals, rejected drops, API calls.
+ *
+ * The spool says where an order is; the database says how it got there.
+ * A move is recorded before the rename that makes it (transit.c), so after a
+ * crash the database may be one step ahead of the spool, never behind; the
+ * spool is the truth and `storypress fsck --repair` brings the database to
+ * it.
+ *
+ * A lost connection is ERR_TRANSIENT; db_wait() reconnects with backoff.
+ */
+#ifndef STORYPRESS_DB_H
+#define STORYPRESS_DB_H
+
+#include <jansson.h>
+#include <libpq-fe.h>
+
+#include "err.h"
+#include "state.h"
+
+/* Channel of the NOTIFY sent with every transition.  Payload: JSON
+ * {"order_id","from","to","at","worker"}. */
+#define DB_NOTIFY_CHANNEL "storypress_events"
+
+struct db;
+
+/* Keeps the conninfo ("" means libpq's environment defaults); does not
+ * connect yet. */
+struct db *db_new(const char *conninfo);
+void db_free(struct db *db);
+
+/* Connects if not connected (or the connection broke).  ERR_TRANSIENT when
+ * the server cannot be reached. */
+int db_connect(struct db *db, struct err *e);
+
+/* Connects, retrying with exponential backoff up to cap seconds between
+ * tries, until it works or *stop becomes non-zero (then -1). */
+int db_wait(struct db *db, int cap, volatile int *stop, struct err *e);
+
+/* The live connection (NULL when none): for LISTEN, and for modules with
+ * their own queries.  Callers use db_exec() where they can. */
+PGconn *db_conn(struct db *db);
+
+/* Runs sql with text parameters; returns the result for a SELECT (caller
+ * PQclear()s it), or NULL with e set.  A broken connection is ERR_TRANSIENT
+ * and is reset for the next call. */
+PGresult *db_exec(struct db *db, struct err *e, const char *sql, int nparams,
+                  const char *const *params);
+
+/* BEGIN / COMMIT / ROLLBACK. */
+int db_begin(struct db *db, struct err *e);
+int db_commit(struct db *db, struct err *e);
+void db_rollback(struct db *db);
+
+/* Applies the embedded migrations (sql/NNN_*.sql) not yet applied, under an
+ * advisory lock, each in its own transaction.  *applied: how many. */
+int db_migrate(struct db *db, int *applied, struct err *e);
+
+/* 1 when the schema lacks an embedded migration. */
+int db_schema_behind(struct db *db, struct err *e);
+
+/* Records the intake of a valid order: its customer, its row (state story),
+ * the event incoming → story, and the NOTIFY, in one transaction.
+ * canonical: order_canonical()'s bytes.  Returns 0 when recorded, 1 when the
+ * same id is already recorded with the same canonical bytes (a repeated
+ * drop), 2 when the id is recorded with different bytes (a conflict). */
+int db_order_intake(struct db *db, const json_t *order, const char *canonical,
+                    const char *worker, struct err *e);
+
+/* Records a move of an order: state, the event with detail (may be NULL),
+ * NOTIFY; resets attempts when the state changes.  An order already in `to`
+ * (a repeat after a crash between record and rename) is not recorded twice.
+ * Returns 0, or -1 with e set. */
+int db_record_transition(struct db *db, const char *order_id, enum state from,
+                         enum state to, const char *worker, const json_t *detail,
+                         struct err *e);
+
+/* Records a failed attempt at stage st: attempts + 1, last_error, and
+ * next_attempt (0: none).  *attempts receives the new count. */
+int db_record_attempt(struct db *db, const char *order_id, enum state st,
+                      const char *error, long long next_attempt, int *attempts,
+                      struct err *e);
+
+/* The attempts already made at the order's current stage (0 when unknown). */
+int db_order_attempts(struct db *db, const char *order_id, int *attempts, struct err *e);
+
+/* Records a rejected drop (name in rejected/, order id if one was read). */
+int db_record_reject(struct db *db, const char *entry, const char *order_id,
+                     const char *reason, const char *worker, struct err *e);
+
+/* One row in api_calls. */
+struct db_api_call {
+    const char *order_id, *provider, *model, *kind;
+    long tokens_in, tokens_out, images;
+    long latency_ms;
+    int http_status;
+    double cost;
+    const char *error; /* NULL when the call succeeded */
+};
+int db_record_api_call(struct db *db, const struct db_api_call *call, struct err *e);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * geom.h — the printed book's geometry, from its trim size, binding and
+ * story page count: page and cover sizes, bleed, safety margin, the pixel
+ * size of the illustrations, the padded page count and the spine width.
+ *
+ * The printer's rules (minimum page counts, the multiple pages are padded
+ * to, the spine width table) are data in geom.c, taken from Lulu's guide.
+ */
+#ifndef STORYPRESS_GEOM_H
+#define STORYPRESS_GEOM_H
+
+#include "err.h"
+
+#define GEOM_DPI 300
+#define GEOM_BLEED_IN 0.125
+#define GEOM_SAFETY_IN 0.5
+
+struct geom {
+    double trim_w_in, trim_h_in;
+    double bleed_in, safety_in;
+    double page_w_pt, page_h_pt; /* one interior page: trim + 2 × bleed, 72 pt/in */
+    int art_w_px, art_h_px;      /* a full-bleed illustration at GEOM_DPI */
+    int content_pages;           /* pages the renderer fills, before padding */
+    int interior_pages;          /* all interior pages, padded as the binding needs */
+    double spine_in;             /* 0 when the binding has none to speak of */
+    double cover_w_pt, cover_h_pt;
+    int spine_text;              /* 1 when the spine is wide enough for text */
+};
+
+/* trim: "8.5x8.5", "8x10", "6x9"; binding: "hardcover", "paperback";
+ * content_pages: the interior pages the layout fills (front matter, story,
+ * end matter) before padding.  The art size does not depend on it. */
+int geom_compute(const char *trim, const char *binding, int content_pages, struct geom *g,
+                 struct err *e);
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * spool.h — the spool directory: its layout, order ids as file names, the
+ * claim of an entry by one worker, the return of dead workers' claims, and
+ * the scan of a stage's directory.
+ *
+ * Layout under spool_dir:
+ *   tmp/                 producers write here, then rename into incoming/
+ *   incoming/<id>.json   complete drops
+ *   story/ art/ pdf/ print/ <id>/    order folders waiting for that stage
+ *   hold/ done/ failed/ <id>/        set aside, finished, given up
+ *   rejected/<entry>/    a bad drop (the file as dropped) and its reason
+ *   <stage>/.work/<worker>/<entry>   an entry claimed by a worker
+ *   <stage>/.work/<worker>.lock      held with flock(2) while the worker lives
+ *
+ * Every move between directories goes through transit.c; this module only
+ * knows names and renames.  A deferred order waits in its stage directory
+ * with its folder's mtime set to the time it is due (as Postfix's deferred
+ * queue does), so a scan sees when it is due without reading anything.
+ */
+#ifndef STORYPRESS_SPOOL_H
+#define STORYPRESS_SPOOL_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "err.h"
+#include "state.h"
+
+#define SPOOL_ID_MAX 64
+
+struct spool {
+    char *root;
+    int rootfd;
+    int dirfd[ST_COUNT]; /* open directories, by state */
+    int tmpfd;
+};
+
+/* 1 when s is an order id that may become a file name: 1 to 64 of
+ * [A-Za-z0-9._-], not starting with a dot. */
+int spool_id_ok(const char *s);
+
+/* Opens the spool at root, creating the skeleton when it is missing. */
+int spool_open(struct spool *sp, const char *root, struct err *e);
+void spool_close(struct spool *sp);
+
+/* "<root>/<state>" and "<root>/<state>/<name>" (fresh strings). */
+char *spool_dir_path(const struct spool *sp, enum state st);
+char *spool_entry_path(const struct spool *sp, enum state st, const char *name);
+
+/* One worker's work area in one stage directory. */
+struct spool_worker {
+    struct spool *sp;
+    enum state st;
+    char *name;   /* "<hostname>.<pid>" */
+    char *dir;    /* <root>/<state>/.work/<name> */
+    int dirfd;
+    int lockfd;   /* flock held while this process lives */
+};
+
+/* Creates and locks this process's work area. */
+int spool_worker_start(struct spool *sp, enum state st, const char *name,
+                       struct spool_worker *w, struct err *e);
+
+/* Puts back the remaining claims (into the stage directory) and removes the
+ * work area. */
+int spool_worker_stop(struct spool_worker *w, struct err *e);
+
+/* Puts back the claims of every dead worker of stage st (their lock is
+ * free) and removes their work areas.  *returned: entries put back. */
+int spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e);
+
+/* An entry waiting in a directory. */
+struct spool_entry {
+    char *name;
+    time_t due;   /* mtime: when it may be worked on */
+    mode_t mode;  /* S_IFREG, S_IFDIR, S_IFLNK, ... (from lstat) */
+    off_t size;
+};
+
+/* Lists the entries of state st's directory, skipping dot names, oldest
+ * due first.  The caller frees with spool_entries_free(). */
+int spool_scan(struct spool *sp, enum state st, struct spool_entry **list, size_t *n,
+               struct err *e);
+void spool_entries_free(struct spool_entry *list, size_t n);
+
+/* Claims name: renames it into the worker's area.  Returns 0 when claimed,
+ * 1 when another worker was faster (ENOENT: normal), -1 on error. */
+int spool_claim(struct spool_worker *w, const char *name, struct err *e);
+
+/* Puts a claimed entry back into the stage directory, due at `due` (0: now).
+ * The mtime is set before the rename, so no worker sees it early. */
+int spool_unclaim(struct spool_worker *w, const char *name, time_t due, struct err *e);
+
+/* "<worker dir>/<name>" (fresh string). */
+char *spool_claim_path(const struct spool_worker *w, const char *name);
+
+/* Renames src (a path under the spool) to <to>/<name> without replacing an
+ * existing entry (EEXIST is an error), and fsyncs both directories.  Only
+ * transit.c calls this. */
+int spool_rename_into(struct spool *sp, const char *src, enum state to, const char *name,
+                      struct err *e);
+
+/* Where an order folder is now: the state whose directory (or a worker's
+ * area in it) holds <id>, ST_NONE when nowhere, and *count how many places
+ * hold it (more than one is a fault fsck reports). */
+enum state spool_locate(struct spool *sp, const char *id, int *count, char **path);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * state.h — the state machine of an order, in one place.
+ *
+ * A state is also the name of a spool directory.  The normal path is
+ * incoming → story → art → pdf → print → done.  Which moves are legal, which
+ * state follows which, and which states are final is decided here and only
+ * here; an illegal move is a bug and aborts (state_assert_move).
+ */
+#ifndef STORYPRESS_STATE_H
+#define STORYPRESS_STATE_H
+
+enum state {
+    ST_NONE = -1,
+    ST_INCOMING = 0,
+    ST_STORY,
+    ST_ART,
+    ST_PDF,
+    ST_PRINT,
+    ST_DONE,
+    ST_FAILED,
+    ST_REJECTED,
+    ST_HOLD,
+    ST_COUNT
+};
+
+/* "incoming", "story", ... — also the directory names. */
+const char *state_name(enum state st);
+
+/* The state called name, or ST_NONE. */
+enum state state_from_name(const char *name);
+
+/* The state an order goes to when its stage succeeds, or ST_NONE. */
+enum state state_next(enum state st);
+
+/* 1 for the states a daemon works on: incoming, story, art, pdf, print. */
+int state_is_stage(enum state st);
+
+/* 1 for done, failed, rejected: no daemon touches them. */
+int state_is_final(enum state st);
+
+/* 1 for the states whose entries are order folders (all but incoming and
+ * rejected, whose entries are drops). */
+int state_holds_folders(enum state st);
+
+/* 1 when an order may move from one state to the other. */
+int state_move_ok(enum state from, enum state to);
+
+/* Aborts, naming both states, when the move is illegal. */
+void state_assert_move(enum state from, enum state to);
+
+#endif

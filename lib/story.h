@@ -1,0 +1,40 @@
+/*
+ * story.h — story.json: its validation, and the providers that write it.
+ *
+ * The format is documented in README.md ("story.json") and in docs/story.md.
+ * Every story, from the built-in writer or from a remote model, passes
+ * story_validate() before the order moves on to art.
+ */
+#ifndef STORYPRESS_STORY_H
+#define STORYPRESS_STORY_H
+
+#include <jansson.h>
+
+#include "config.h"
+#include "err.h"
+
+struct db;
+
+#define STORY_FORMAT_VERSION 1
+#define STORY_TITLE_MAX 120      /* characters (code points) */
+#define STORY_DEDICATION_MAX 400
+#define STORY_BLURB_MAX 600
+#define STORY_PAGE_TEXT_MAX 600
+#define STORY_ENDING_MAX 200
+#define STORY_DESCRIPTION_MAX 400
+
+/* Checks story against the format and against its order (same id, language
+ * and page count; the child's name appears).  On failure, e (ERR_PERMANENT)
+ * names the first bad field: "pages[3].scene.setting: must be one of ...". */
+int story_validate(const json_t *story, const json_t *order, struct err *e);
+
+/* The built-in writer: a pure function of the order (same order, same
+ * story), seeded by the order id.  Returns a new reference or NULL. */
+json_t *story_builtin_write(const json_t *order, struct err *e);
+
+/* Writes the story with the configured provider (story_provider) and
+ * validates it.  db may be NULL (no cost accounting). */
+json_t *story_write(const struct config *cfg, struct db *db, const json_t *order,
+                    struct err *e);
+
+#endif
