@@ -31,7 +31,7 @@ LDSAN   :=
 endif
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
-           -Wformat=2 -Wno-format-nonliteral -Wvla
+           -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla
 CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
            -DSTORYPRESS_DATADIR='"$(DATADIR)"' -DSTORYPRESS_SYSCONFDIR='"$(SYSCONFDIR)"'
 LDLIBS  += $(PKG_LIBS)
