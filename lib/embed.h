@@ -1,5 +1,5 @@
 /*
- * embed.h — files compiled into the program (sql/*.sql, data/**).
+ * embed.h — files compiled into the program (the SQL migrations, data/).
  *
  * The Makefile runs tools/embed.sh over sql/ and data/ so that a daemon
  * started by systemd finds its migrations and story languages without a

@@ -196,13 +196,13 @@ fsu_mkdir_p(const char *path, mode_t mode, struct err *e)
 }
 
 static int
-fsu_remove_at(int dirfd, const char *name, struct err *e)
+fsu_remove_at(int parent, const char *name, struct err *e)
 {
-    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+    if (unlinkat(parent, name, 0) == 0 || errno == ENOENT)
         return 0;
     if (errno != EISDIR && errno != EPERM)
         return err_errno(e, errno, "%s: cannot remove", name);
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return err_errno(e, errno, "%s: cannot open", name);
     DIR *d = fdopendir(fd);
@@ -218,7 +218,7 @@ fsu_remove_at(int dirfd, const char *name, struct err *e)
         rc = fsu_remove_at(dirfd(d), de->d_name, e);
     }
     closedir(d);
-    if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    if (rc == 0 && unlinkat(parent, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
         return err_errno(e, errno, "%s: cannot remove directory", name);
     return rc;
 }
