@@ -1,0 +1,490 @@
+/*
+ * spool.c — the spool's layout, claims and scans (see spool.h).
+ *
+ * A claim is a rename into the worker's area: the kernel lets exactly one
+ * rename of a name succeed, so two workers never hold the same entry.  A
+ * worker proves it is alive by holding flock(2) on its lock file; a lock
+ * that can be taken belongs to a dead worker, whose claims go back.  Names
+ * starting with '.' inside a work area are the worker's scratch files and
+ * are removed, not put back.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "spool.h"
+
+#define SPOOL_WORK ".work"
+
+int
+spool_id_ok(const char *s)
+{
+    if (!s || !*s || *s == '.')
+        return 0;
+    size_t n = 0;
+    for (const char *p = s; *p; p++, n++) {
+        char c = *p;
+        if (n >= SPOOL_ID_MAX)
+            return 0;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '.' || c == '_' || c == '-'))
+            return 0;
+    }
+    return 1;
+}
+
+static char *
+spool_strdup(const char *s)
+{
+    char *p = strdup(s);
+    if (!p)
+        abort();
+    return p;
+}
+
+char *
+spool_dir_path(const struct spool *sp, enum state st)
+{
+    return fsu_join(sp->root, state_name(st));
+}
+
+char *
+spool_entry_path(const struct spool *sp, enum state st, const char *name)
+{
+    char *dir = spool_dir_path(sp, st);
+    char *p = fsu_join(dir, name);
+    free(dir);
+    return p;
+}
+
+int
+spool_open(struct spool *sp, const char *root, struct err *e)
+{
+    memset(sp, 0, sizeof *sp);
+    sp->rootfd = sp->tmpfd = -1;
+    for (int i = 0; i < ST_COUNT; i++)
+        sp->dirfd[i] = -1;
+    if (!root || !*root)
+        return err_set(e, ERR_PERMANENT, "spool_dir is not set");
+    sp->root = spool_strdup(root);
+    if (fsu_mkdir_p(root, 0755, e) < 0)
+        goto fail;
+    sp->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (sp->rootfd < 0) {
+        err_errno(e, errno, "spool %s", root);
+        goto fail;
+    }
+    if (mkdirat(sp->rootfd, "tmp", 0775) < 0 && errno != EEXIST) {
+        err_errno(e, errno, "spool %s: cannot create tmp/", root);
+        goto fail;
+    }
+    sp->tmpfd = openat(sp->rootfd, "tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (sp->tmpfd < 0) {
+        err_errno(e, errno, "spool %s: tmp/", root);
+        goto fail;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        const char *name = state_name((enum state)i);
+        if (mkdirat(sp->rootfd, name, 0755) < 0 && errno != EEXIST) {
+            err_errno(e, errno, "spool %s: cannot create %s/", root, name);
+            goto fail;
+        }
+        sp->dirfd[i] = openat(sp->rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sp->dirfd[i] < 0) {
+            err_errno(e, errno, "spool %s: %s/", root, name);
+            goto fail;
+        }
+        if (state_is_stage((enum state)i) && mkdirat(sp->dirfd[i], SPOOL_WORK, 0755) < 0 &&
+            errno != EEXIST) {
+            err_errno(e, errno, "spool %s: cannot create %s/%s", root, name, SPOOL_WORK);
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    spool_close(sp);
+    return -1;
+}
+
+void
+spool_close(struct spool *sp)
+{
+    for (int i = 0; i < ST_COUNT; i++)
+        if (sp->dirfd[i] >= 0)
+            close(sp->dirfd[i]);
+    if (sp->tmpfd >= 0)
+        close(sp->tmpfd);
+    if (sp->rootfd >= 0)
+        close(sp->rootfd);
+    free(sp->root);
+    memset(sp, 0, sizeof *sp);
+    sp->rootfd = sp->tmpfd = -1;
+    for (int i = 0; i < ST_COUNT; i++)
+        sp->dirfd[i] = -1;
+}
+
+static char *
+spool_work_path(const struct spool *sp, enum state st, const char *name)
+{
+    char *dir = spool_dir_path(sp, st);
+    char *work = fsu_join(dir, SPOOL_WORK);
+    char *p = name ? fsu_join(work, name) : spool_strdup(work);
+    free(dir);
+    free(work);
+    return p;
+}
+
+int
+spool_worker_start(struct spool *sp, enum state st, const char *name, struct spool_worker *w,
+                   struct err *e)
+{
+    memset(w, 0, sizeof *w);
+    w->dirfd = w->lockfd = -1;
+    if (!spool_id_ok(name))
+        return err_set(e, ERR_PERMANENT, "worker name \"%s\" is not usable as a file name",
+                       name);
+    w->sp = sp;
+    w->st = st;
+    w->name = spool_strdup(name);
+    w->dir = spool_work_path(sp, st, name);
+    char *lock = NULL;
+    if (asprintf(&lock, "%s.lock", w->dir) < 0)
+        abort();
+    /* The lock first, so a work area never exists unowned by a living process. */
+    w->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (w->lockfd < 0) {
+        err_errno(e, errno, "%s", lock);
+        goto fail;
+    }
+    if (flock(w->lockfd, LOCK_EX | LOCK_NB) < 0) {
+        err_errno(e, errno, "%s: another process holds this worker's lock", lock);
+        goto fail;
+    }
+    if (mkdir(w->dir, 0755) < 0 && errno != EEXIST) {
+        err_errno(e, errno, "%s", w->dir);
+        goto fail;
+    }
+    w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (w->dirfd < 0) {
+        err_errno(e, errno, "%s", w->dir);
+        goto fail;
+    }
+    free(lock);
+    return 0;
+fail:
+    free(lock);
+    if (w->lockfd >= 0)
+        close(w->lockfd);
+    free(w->name);
+    free(w->dir);
+    memset(w, 0, sizeof *w);
+    w->dirfd = w->lockfd = -1;
+    return -1;
+}
+
+/* Puts back every entry of the work area at workfd into the stage directory;
+ * removes scratch (dot) entries.  Returns how many went back, -1 on error. */
+static int
+spool_return_all(struct spool *sp, enum state st, int workfd, const char *workdir,
+                 struct err *e)
+{
+    int dfd = dup(workfd);
+    if (dfd < 0)
+        return err_errno(e, errno, "%s", workdir);
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return err_errno(e, errno, "%s", workdir);
+    }
+    rewinddir(d);
+    int n = 0, rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *name = de->d_name;
+        if (!strcmp(name, ".") || !strcmp(name, ".."))
+            continue;
+        if (name[0] == '.') {
+            char *p = fsu_join(workdir, name);
+            if (fsu_remove_tree(p, e) < 0)
+                log_warn("%s", e->msg);
+            free(p);
+            continue;
+        }
+        if (renameat2(workfd, name, sp->dirfd[st], name, RENAME_NOREPLACE) == 0) {
+            n++;
+            log_notice("%s: put back into %s/ from %s", name, state_name(st), workdir);
+        } else if (errno != ENOENT) {
+            /* Same name waiting already (a duplicate drop): leave it for fsck. */
+            log_error("%s: cannot put back from %s into %s/: %s", name, workdir,
+                      state_name(st), strerror(errno));
+            rc = -1;
+        }
+    }
+    closedir(d);
+    if (rc < 0)
+        return err_set(e, ERR_TRANSIENT, "%s: some claims could not be put back", workdir);
+    if (fsync(sp->dirfd[st]) < 0 && errno != EINVAL)
+        return err_errno(e, errno, "%s/: fsync", state_name(st));
+    return n;
+}
+
+int
+spool_worker_stop(struct spool_worker *w, struct err *e)
+{
+    int rc = 0;
+    if (w->dirfd >= 0) {
+        if (spool_return_all(w->sp, w->st, w->dirfd, w->dir, e) < 0)
+            rc = -1;
+        close(w->dirfd);
+        if (rc == 0 && rmdir(w->dir) < 0 && errno != ENOENT)
+            rc = err_errno(e, errno, "%s", w->dir);
+    }
+    if (w->lockfd >= 0) {
+        char *lock = NULL;
+        if (asprintf(&lock, "%s.lock", w->dir) < 0)
+            abort();
+        if (rc == 0)
+            unlink(lock);
+        free(lock);
+        close(w->lockfd);
+    }
+    free(w->name);
+    free(w->dir);
+    memset(w, 0, sizeof *w);
+    w->dirfd = w->lockfd = -1;
+    return rc;
+}
+
+int
+spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e)
+{
+    if (returned)
+        *returned = 0;
+    char *work = spool_work_path(sp, st, NULL);
+    DIR *d = opendir(work);
+    if (!d) {
+        int saved = errno;
+        int rc = saved == ENOENT ? 0 : err_errno(e, saved, "%s", work);
+        free(work);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *name = de->d_name;
+        size_t len = strlen(name);
+        if (name[0] == '.' || (len > 5 && strcmp(name + len - 5, ".lock") == 0))
+            continue;
+        /* A work area: is its owner alive? */
+        char *dir = fsu_join(work, name), *lock = NULL;
+        if (asprintf(&lock, "%s.lock", dir) < 0)
+            abort();
+        int lfd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        int dead = 0;
+        if (lfd < 0)
+            dead = errno == ENOENT; /* died between creating the lock and the area, or after */
+        else if (flock(lfd, LOCK_EX | LOCK_NB) == 0)
+            dead = 1;
+        if (dead) {
+            int wfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+            if (wfd >= 0) {
+                int n = spool_return_all(sp, st, wfd, dir, e);
+                close(wfd);
+                if (n < 0)
+                    rc = -1;
+                else {
+                    if (returned)
+                        *returned += n;
+                    if (rmdir(dir) < 0 && errno != ENOENT)
+                        log_warn("%s: cannot remove: %s", dir, strerror(errno));
+                    else if (lfd >= 0)
+                        unlink(lock);
+                    log_info("reclaimed the work area of dead worker %s in %s/ (%d back)",
+                             name, state_name(st), n);
+                }
+            }
+        }
+        if (lfd >= 0)
+            close(lfd);
+        free(lock);
+        free(dir);
+    }
+    closedir(d);
+    free(work);
+    return rc;
+}
+
+static int
+spool_entry_cmp(const void *a, const void *b)
+{
+    const struct spool_entry *x = a, *y = b;
+    if (x->due != y->due)
+        return x->due < y->due ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+int
+spool_scan(struct spool *sp, enum state st, struct spool_entry **list, size_t *n,
+           struct err *e)
+{
+    *list = NULL;
+    *n = 0;
+    int fd = dup(sp->dirfd[st]);
+    if (fd < 0)
+        return err_errno(e, errno, "%s/", state_name(st));
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return err_errno(e, errno, "%s/", state_name(st));
+    }
+    rewinddir(d);
+    size_t cap = 0, cnt = 0;
+    struct spool_entry *v = NULL;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        struct stat stt;
+        if (fstatat(sp->dirfd[st], de->d_name, &stt, AT_SYMLINK_NOFOLLOW) < 0)
+            continue; /* claimed by someone meanwhile */
+        if (cnt == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = realloc(v, cap * sizeof *v);
+            if (!v)
+                abort();
+        }
+        v[cnt].name = spool_strdup(de->d_name);
+        v[cnt].due = stt.st_mtime;
+        v[cnt].mode = stt.st_mode;
+        v[cnt].size = stt.st_size;
+        cnt++;
+    }
+    closedir(d);
+    qsort(v, cnt, sizeof *v, spool_entry_cmp);
+    *list = v;
+    *n = cnt;
+    return 0;
+}
+
+void
+spool_entries_free(struct spool_entry *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i].name);
+    free(list);
+}
+
+int
+spool_claim(struct spool_worker *w, const char *name, struct err *e)
+{
+    if (renameat2(w->sp->dirfd[w->st], name, w->dirfd, name, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno == ENOENT)
+        return 1;
+    return err_errno(e, errno, "%s/%s: cannot claim", state_name(w->st), name);
+}
+
+int
+spool_unclaim(struct spool_worker *w, const char *name, time_t due, struct err *e)
+{
+    if (due > 0) {
+        struct timespec ts[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = due}};
+        if (utimensat(w->dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+            return err_errno(e, errno, "%s: cannot set its due time", name);
+    }
+    if (renameat2(w->dirfd, name, w->sp->dirfd[w->st], name, RENAME_NOREPLACE) < 0)
+        return err_errno(e, errno, "%s: cannot put back into %s/", name, state_name(w->st));
+    if (fsync(w->sp->dirfd[w->st]) < 0 && errno != EINVAL)
+        return err_errno(e, errno, "%s/: fsync", state_name(w->st));
+    return 0;
+}
+
+char *
+spool_claim_path(const struct spool_worker *w, const char *name)
+{
+    return fsu_join(w->dir, name);
+}
+
+int
+spool_rename_into(struct spool *sp, const char *src, enum state to, const char *name,
+                  struct err *e)
+{
+    if (renameat2(AT_FDCWD, src, sp->dirfd[to], name, RENAME_NOREPLACE) < 0)
+        return err_errno(e, errno, "%s: cannot move to %s/%s", src, state_name(to), name);
+    if (fsync(sp->dirfd[to]) < 0 && errno != EINVAL)
+        return err_errno(e, errno, "%s/: fsync", state_name(to));
+    /* The source directory lost the entry: make that durable too, so a crash
+     * cannot show the order in both places. */
+    char *parent = spool_strdup(src);
+    char *slash = strrchr(parent, '/');
+    int rc = 0;
+    if (slash) {
+        *slash = 0;
+        rc = fsu_fsync_dir(parent, e);
+    }
+    free(parent);
+    return rc;
+}
+
+/* Adds the places under dir (and its work areas) that hold name. */
+static void
+spool_locate_in(struct spool *sp, enum state st, const char *name, int *count, char **path,
+                enum state *found)
+{
+    struct stat stt;
+    if (fstatat(sp->dirfd[st], name, &stt, AT_SYMLINK_NOFOLLOW) == 0) {
+        if ((*count)++ == 0) {
+            *found = st;
+            if (path)
+                *path = spool_entry_path(sp, st, name);
+        }
+    }
+    if (!state_is_stage(st))
+        return;
+    char *work = spool_work_path(sp, st, NULL);
+    DIR *d = opendir(work);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
+                continue;
+            char *wdir = fsu_join(work, de->d_name);
+            char *p = fsu_join(wdir, name);
+            if (lstat(p, &stt) == 0 && (*count)++ == 0) {
+                *found = st;
+                if (path) {
+                    *path = p;
+                    p = NULL;
+                }
+            }
+            free(p);
+            free(wdir);
+        }
+        closedir(d);
+    }
+    free(work);
+}
+
+enum state
+spool_locate(struct spool *sp, const char *id, int *count, char **path)
+{
+    enum state found = ST_NONE;
+    int c = 0;
+    if (path)
+        *path = NULL;
+    for (int i = 0; i < ST_COUNT; i++)
+        if (state_holds_folders((enum state)i))
+            spool_locate_in(sp, (enum state)i, id, &c, path, &found);
+    if (count)
+        *count = c;
+    return found;
+}
