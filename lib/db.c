@@ -455,6 +455,18 @@ db_record_attempt(struct db *db, const char *order_id, enum state st, const char
 }
 
 int
+db_order_state(struct db *db, const char *order_id, enum state *st, struct err *e)
+{
+    const char *p[] = {order_id};
+    PGresult *r = db_exec(db, e, "SELECT state FROM orders WHERE id = $1", 1, p);
+    if (!r)
+        return -1;
+    *st = PQntuples(r) ? state_from_name(PQgetvalue(r, 0, 0)) : ST_NONE;
+    PQclear(r);
+    return 0;
+}
+
+int
 db_order_attempts(struct db *db, const char *order_id, int *attempts, struct err *e)
 {
     const char *p[] = {order_id};

@@ -83,6 +83,9 @@ int db_record_attempt(struct db *db, const char *order_id, enum state st,
                       const char *error, long long next_attempt, int *attempts,
                       struct err *e);
 
+/* The state the database holds for the order (ST_NONE when unknown). */
+int db_order_state(struct db *db, const char *order_id, enum state *st, struct err *e);
+
 /* The attempts already made at the order's current stage (0 when unknown). */
 int db_order_attempts(struct db *db, const char *order_id, int *attempts, struct err *e);
 

@@ -1,0 +1,117 @@
+/*
+ * transit.c — the one mover of orders (see transit.h).
+ *
+ * Record first, rename second: if we crash in between, the database is one
+ * step ahead and the order is still where it was; the stage runs it again
+ * and db_record_transition() sees the move already recorded.  The reverse
+ * order could leave a moved order that no one recorded.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "transit.h"
+
+int
+transit_move(struct spool *sp, struct db *db, const char *worker, const char *id,
+             const char *src, enum state from, enum state to, const json_t *detail,
+             struct err *e)
+{
+    state_assert_move(from, to);
+    if (!spool_id_ok(id))
+        return err_set(e, ERR_PERMANENT, "\"%s\" is not a valid order id", id);
+    if (db_record_transition(db, id, from, to, worker, detail, e) < 0)
+        return err_prefix(e, "%s: %s → %s not recorded, not moved", id, state_name(from),
+                          state_name(to));
+    if (spool_rename_into(sp, src, to, id, e) < 0)
+        return err_prefix(e, "%s: recorded %s → %s but the move failed", id,
+                          state_name(from), state_name(to));
+    log_order(LOG_INFO, id, "%s → %s", state_name(from), state_name(to));
+    return 0;
+}
+
+/* A name in rejected/ not yet taken: the entry's own, else with a suffix. */
+static char *
+transit_reject_name(struct spool *sp, const char *entry)
+{
+    char *name = NULL;
+    struct stat st;
+    if (fstatat(sp->dirfd[ST_REJECTED], entry, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+        errno == ENOENT) {
+        name = strdup(entry);
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        if (asprintf(&name, "%s~%lld.%09ld.%ld", entry, (long long)ts.tv_sec, ts.tv_nsec,
+                     (long)getpid()) < 0)
+            name = NULL;
+    }
+    if (!name)
+        abort();
+    return name;
+}
+
+int
+transit_reject(struct spool *sp, struct db *db, const char *worker, const char *entry,
+               const char *src, const char *id, const char *reason, struct err *e)
+{
+    /* Build the rejected folder beside src (same filesystem), as scratch. */
+    char *parent = strdup(src);
+    if (!parent)
+        abort();
+    char *slash = strrchr(parent, '/');
+    if (!slash) {
+        free(parent);
+        return err_set(e, ERR_PERMANENT, "%s: not a path", src);
+    }
+    *slash = 0;
+    char *scratch = NULL;
+    if (asprintf(&scratch, "%s/.%s.rejected", parent, entry) < 0)
+        abort();
+    free(parent);
+    char *name = NULL, *inside = NULL, *text = NULL;
+    int rc = -1;
+    if (fsu_remove_tree(scratch, e) < 0)
+        goto out;
+    if (mkdir(scratch, 0755) < 0) {
+        err_errno(e, errno, "%s", scratch);
+        goto out;
+    }
+    inside = fsu_join(scratch, entry);
+    /* rename(2) moves a symlink, a FIFO or a device without opening it. */
+    if (rename(src, inside) < 0) {
+        err_errno(e, errno, "%s: cannot move aside", src);
+        goto out;
+    }
+    if (asprintf(&text, "%s\n", reason) < 0)
+        abort();
+    if (fsu_write_atomic(scratch, "reason", text, strlen(text), e) < 0)
+        goto put_back;
+    name = transit_reject_name(sp, entry);
+    if (db_record_reject(db, name, id, reason, worker, e) < 0)
+        goto put_back;
+    if (spool_rename_into(sp, scratch, ST_REJECTED, name, e) < 0)
+        goto out;
+    log_order(LOG_WARNING, id ? id : entry, "rejected (rejected/%s): %s", name, reason);
+    rc = 0;
+    goto out;
+put_back:
+    /* Not recorded: the drop goes back to where it was claimed, for a later try. */
+    if (rename(inside, src) < 0)
+        log_error("%s: cannot put back from %s: %s", src, inside, strerror(errno));
+    else
+        fsu_remove_tree(scratch, NULL);
+out:
+    free(text);
+    free(inside);
+    free(name);
+    free(scratch);
+    return rc;
+}
