@@ -1,0 +1,636 @@
+/*
+ * stage.c — the common loop of the stage daemons (see stage.h).
+ *
+ * Shape of a pass: scan the directory, and for every entry that is due,
+ * claim it, run the handler, and act on its result.  A pass that did any
+ * work is followed by another at once (as Postfix's pickup rescans until a
+ * pass finds nothing), because entries may have arrived meanwhile.  Between
+ * passes the loop sleeps in poll(2) on inotify, woken by a new entry, by the
+ * next deferred order falling due, by the sweep timer or by the watchdog.
+ * inotify is only a hint: the scan is the truth.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "order.h"
+#include "stage.h"
+#include "transit.h"
+
+#define STAGE_ORDER_JSON_MAX (1024 * 1024)
+
+static volatile int stage_stop;
+
+static void
+stage_on_signal(int sig)
+{
+    (void)sig;
+    stage_stop = 1;
+}
+
+long
+stage_backoff(long base, long cap, int attempt, double rnd)
+{
+    double d = (double)base;
+    for (int i = 1; i < attempt && d < (double)cap; i++)
+        d *= 2;
+    if (d > (double)cap)
+        d = (double)cap;
+    /* "Equal jitter": half fixed, half random, so workers that failed
+     * together do not come back together. */
+    long v = (long)(d / 2 + rnd * d / 2);
+    return v < 1 ? 1 : v;
+}
+
+static double
+stage_random(void)
+{
+    unsigned int r;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != sizeof r)
+        r = (unsigned int)rand();
+    return (double)r / 4294967296.0;
+}
+
+static long long
+stage_now(void)
+{
+    return (long long)time(NULL);
+}
+
+static void
+stage_usage(FILE *out, const struct stage_ops *ops)
+{
+    fprintf(out,
+            "NAME\n"
+            "    %s — the %s stage of storypress\n\n"
+            "SYNOPSIS\n"
+            "    %s [-c FILE] [--once] [--worker NAME]\n"
+            "    %s --help\n\n"
+            "DESCRIPTION\n"
+            "    %s\n\n"
+            "    It works on the orders in <spool_dir>/%s/, several instances at once if\n"
+            "    wanted: each claims an order by renaming it into its own work area, so\n"
+            "    no order is worked on twice.  A transient failure defers the order with\n"
+            "    exponential backoff (retry_base, retry_cap); after max_attempts, or on\n"
+            "    a permanent failure, the order goes to failed/ with error.json.  Every\n"
+            "    move is recorded in PostgreSQL before it is made.\n\n"
+            "OPTIONS\n"
+            "    -c, --config FILE   configuration file (default: $STORYPRESS_CONFIG, else\n"
+            "                        " STORYPRESS_SYSCONFDIR "/storypress.conf if it exists,\n"
+            "                        else built-in defaults)\n"
+            "    --once              work on every order that is due, then exit\n"
+            "    --worker NAME       name in the event log (default: <hostname>.<pid>)\n"
+            "    -h, --help          this text\n\n"
+            "SIGNALS\n"
+            "    SIGTERM, SIGINT     finish or put back the current order and exit 0\n\n"
+            "ENVIRONMENT\n"
+            "    STORYPRESS_<KEY>    overrides a configuration key (STORYPRESS_SPOOL_DIR)\n"
+            "    PGHOST, PGDATABASE, ...  libpq's defaults when `database` is empty\n"
+            "    NOTIFY_SOCKET, WATCHDOG_USEC  set by systemd (Type=notify, WatchdogSec)\n\n"
+            "EXIT STATUS\n"
+            "    0 on a requested stop or when --once is done; 1 on a configuration,\n"
+            "    spool or database error at start; 2 on bad usage.\n",
+            ops->prog, state_name(ops->state), ops->prog, ops->prog, ops->summary,
+            state_name(ops->state));
+}
+
+static char *
+stage_worker_name(const struct config *cfg, const char *opt)
+{
+    const char *w = opt && *opt ? opt : config_str(cfg, "worker_name");
+    char *name = NULL;
+    if (w && *w) {
+        name = strdup(w);
+    } else {
+        char host[HOST_NAME_MAX + 1] = "host";
+        if (gethostname(host, sizeof host) < 0)
+            strcpy(host, "host");
+        host[HOST_NAME_MAX] = 0;
+        /* Keep only characters an order id may have: it becomes a file name. */
+        for (char *p = host; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+                *p = '-';
+        if (asprintf(&name, "%.40s.%ld", host, (long)getpid()) < 0)
+            name = NULL;
+    }
+    if (!name)
+        abort();
+    return name;
+}
+
+struct stage_loop {
+    const struct stage_ops *ops;
+    struct stage_ctx ctx;
+    struct spool sp;
+    struct spool_worker w;
+    struct db *db;
+    struct config *cfg;
+    char *worker;
+    int once;
+    long retry_base, retry_cap, max_attempts, db_cap;
+    /* Entries that are not orders and could not be moved: logged once each. */
+    char **ignored;
+    size_t n_ignored;
+};
+
+static int
+stage_is_ignored(struct stage_loop *L, const char *name)
+{
+    for (size_t i = 0; i < L->n_ignored; i++)
+        if (strcmp(L->ignored[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static void
+stage_ignore(struct stage_loop *L, const char *name)
+{
+    L->ignored = realloc(L->ignored, (L->n_ignored + 1) * sizeof *L->ignored);
+    if (!L->ignored || !(L->ignored[L->n_ignored] = strdup(name)))
+        abort();
+    L->n_ignored++;
+}
+
+/* Waits for the database; 0 once it answers, -1 when told to stop. */
+static int
+stage_db_wait(struct stage_loop *L, struct err *e)
+{
+    int cap = (int)L->db_cap;
+    return db_wait(L->db, cap, &stage_stop, e);
+}
+
+/* Runs a transit, waiting out database outages: the work is done and must
+ * not be lost to one.  Returns 0, or -1 (e set) on a permanent error or a
+ * stop request. */
+static int
+stage_transit(struct stage_loop *L, const char *id, const char *src, enum state to,
+              const json_t *detail, struct err *e)
+{
+    for (;;) {
+        if (transit_move(&L->sp, L->db, L->worker, id, src, L->ops->state, to, detail, e) == 0)
+            return 0;
+        if (e->kind != ERR_TRANSIENT || stage_stop)
+            return -1;
+        log_order(LOG_WARNING, id, "%s; waiting for the database", e->msg);
+        if (stage_db_wait(L, e) < 0)
+            return -1;
+    }
+}
+
+/* Writes error.json into the order folder and moves it to failed/. */
+static void
+stage_fail(struct stage_loop *L, struct stage_job *job, const char *reason, int attempts)
+{
+    struct err e = {0};
+    char at[40];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *ej = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "order_id", job->id, "stage",
+                           state_name(L->ops->state), "error", reason, "attempts", attempts,
+                           "worker", L->worker, "at", at);
+    char *text = ej ? json_dumps(ej, JSON_INDENT(2)) : NULL;
+    json_decref(ej);
+    if (!text || fsu_write_atomic(job->path, "error.json", text, strlen(text), &e) < 0)
+        log_order(LOG_ERR, job->id, "cannot write error.json: %s", e.msg);
+    free(text);
+    json_t *detail = json_pack("{s:s}", "error", reason);
+    if (stage_transit(L, job->id, job->path, ST_FAILED, detail, &e) < 0) {
+        log_order(LOG_ERR, job->id, "cannot move to failed/: %s; putting it back", e.msg);
+        if (spool_unclaim(&L->w, job->entry, time(NULL) + L->retry_base, &e) < 0)
+            log_order(LOG_ERR, job->id, "%s", e.msg);
+    } else {
+        log_order(LOG_ERR, job->id, "failed at %s after %d attempt%s: %s",
+                  state_name(L->ops->state), attempts, attempts == 1 ? "" : "s", reason);
+    }
+    json_decref(detail);
+}
+
+/* A transient failure: count the attempt, defer, or fail when too many. */
+static void
+stage_retry(struct stage_loop *L, struct stage_job *job, const char *reason)
+{
+    struct err e = {0};
+    if (stage_stop) {
+        /* Cut short by a stop request: not the order's fault. */
+        if (spool_unclaim(&L->w, job->entry, 0, &e) < 0)
+            log_order(LOG_ERR, job->id, "%s", e.msg);
+        return;
+    }
+    long delay = stage_backoff(L->retry_base, L->retry_cap, job->attempt, stage_random());
+    long long due = stage_now() + delay;
+    int attempts = job->attempt;
+    while (db_record_attempt(L->db, job->id, L->ops->state, reason, due, &attempts, &e) < 0) {
+        if (e.kind != ERR_TRANSIENT || stage_db_wait(L, &e) < 0)
+            break;
+    }
+    if (attempts >= L->max_attempts) {
+        char *why = NULL;
+        if (asprintf(&why, "gave up after %d attempts; last error: %s", attempts, reason) < 0)
+            abort();
+        stage_fail(L, job, why, attempts);
+        free(why);
+        return;
+    }
+    log_order(LOG_WARNING, job->id, "attempt %d at %s failed, next in %lds: %s", attempts,
+              state_name(L->ops->state), delay, reason);
+    if (spool_unclaim(&L->w, job->entry, (time_t)due, &e) < 0)
+        log_order(LOG_ERR, job->id, "%s", e.msg);
+}
+
+/* Prepares the job of an order folder: its id and order.json. */
+static int
+stage_job_load(struct stage_loop *L, struct stage_job *job, struct err *e)
+{
+    job->id = job->entry;
+    char *buf;
+    size_t len;
+    char *p = fsu_join(job->path, "order.json");
+    int rc = fsu_read_file(AT_FDCWD, p, STAGE_ORDER_JSON_MAX, &buf, &len, e);
+    free(p);
+    if (rc < 0)
+        return err_prefix(e, "order.json");
+    json_error_t je;
+    job->order = json_loadb(buf, len, 0, &je);
+    free(buf);
+    if (!job->order)
+        return err_set(e, ERR_PERMANENT, "order.json: line %d: %s", je.line, je.text);
+    int attempts = 0;
+    while (db_order_attempts(L->db, job->id, &attempts, e) < 0) {
+        if (e->kind != ERR_TRANSIENT || stage_db_wait(L, e) < 0)
+            return -1;
+    }
+    job->attempt = attempts + 1;
+    return 0;
+}
+
+static void
+stage_job_clear(struct stage_job *job)
+{
+    free(job->path);
+    free(job->out_path);
+    free(job->out_id);
+    json_decref(job->order);
+    json_decref(job->detail);
+    memset(job, 0, sizeof *job);
+}
+
+/* Claims and works on one entry.  Returns 1 when it did something. */
+static int
+stage_process(struct stage_loop *L, const char *name)
+{
+    struct err e = {0};
+    enum state st = L->ops->state;
+    int rc = spool_claim(&L->w, name, &e);
+    if (rc == 1) {
+        log_debug("%s: taken by another worker", name);
+        return 0;
+    }
+    if (rc < 0) {
+        log_error("%s", e.msg);
+        return 0;
+    }
+    struct stage_job job = {0};
+    job.entry = name;
+    job.path = spool_claim_path(&L->w, name);
+    if (st != ST_INCOMING) {
+        if (!spool_id_ok(name)) {
+            log_error("%s/%s: not an order folder (bad name); left in place for fsck",
+                      state_name(st), name);
+            spool_unclaim(&L->w, name, 0, &e);
+            stage_ignore(L, name);
+            stage_job_clear(&job);
+            return 0;
+        }
+        if (stage_job_load(L, &job, &e) < 0) {
+            if (stage_stop || e.kind == ERR_TRANSIENT) {
+                spool_unclaim(&L->w, name, 0, &e);
+            } else {
+                job.id = name;
+                stage_fail(L, &job, e.msg, 1);
+            }
+            stage_job_clear(&job);
+            return 1;
+        }
+        log_order(LOG_DEBUG, job.id, "claimed at %s (attempt %d)", state_name(st), job.attempt);
+    }
+    err_clear(&e);
+    enum stage_result res = L->ops->handle(&L->ctx, &job, &e);
+    const char *id = job.out_id ? job.out_id : job.id;
+    switch (res) {
+    case STAGE_DONE: {
+        const char *src = job.out_path ? job.out_path : job.path;
+        struct err e2 = {0};
+        if (stage_transit(L, id, src, state_next(st), job.detail, &e2) < 0) {
+            log_order(LOG_ERR, id, "%s", e2.msg);
+            if (job.out_path)
+                fsu_remove_tree(job.out_path, NULL);
+            if (spool_unclaim(&L->w, name, stage_stop ? 0 : time(NULL) + L->retry_base,
+                              &e2) < 0)
+                log_order(LOG_ERR, id, "%s", e2.msg);
+        } else if (job.out_path && unlink(job.path) < 0 && errno != ENOENT) {
+            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", job.path,
+                      strerror(errno));
+        }
+        break;
+    }
+    case STAGE_RETRY:
+        if (job.out_path)
+            fsu_remove_tree(job.out_path, NULL);
+        if (st == ST_INCOMING) {
+            /* No order yet to count attempts on: try the drop again later. */
+            log_warn("%s: %s; will try again", name, e.msg);
+            if (spool_unclaim(&L->w, name, 0, &e) < 0)
+                log_error("%s", e.msg);
+            if (!stage_stop)
+                sleep(1);
+        } else {
+            stage_retry(L, &job, e.msg);
+        }
+        break;
+    case STAGE_FAIL:
+        if (st != ST_INCOMING) {
+            stage_fail(L, &job, e.msg, job.attempt);
+            break;
+        }
+        /* in incoming a failure is a bad drop */
+        __attribute__((fallthrough));
+    case STAGE_REJECT: {
+        struct err e2 = {0};
+        if (job.out_path)
+            fsu_remove_tree(job.out_path, NULL);
+        while (transit_reject(&L->sp, L->db, L->worker, name, job.path, id, e.msg, &e2) < 0) {
+            if (e2.kind != ERR_TRANSIENT || stage_db_wait(L, &e2) < 0) {
+                log_error("%s: cannot reject: %s; left in place", name, e2.msg);
+                spool_unclaim(&L->w, name, 0, &e2);
+                stage_ignore(L, name);
+                break;
+            }
+        }
+        break;
+    }
+    case STAGE_WAIT:
+        if (spool_unclaim(&L->w, name, (time_t)job.wait_until, &e) < 0)
+            log_order(LOG_ERR, id, "%s", e.msg);
+        break;
+    case STAGE_SKIP:
+        break;
+    }
+    stage_job_clear(&job);
+    return 1;
+}
+
+/* One pass over the directory.  Returns how many entries were worked on;
+ * *next_due receives the earliest due time still in the future (0: none). */
+static int
+stage_pass(struct stage_loop *L, long long *next_due)
+{
+    struct err e = {0};
+    struct spool_entry *list;
+    size_t n;
+    *next_due = 0;
+    if (spool_scan(&L->sp, L->ops->state, &list, &n, &e) < 0) {
+        log_error("%s", e.msg);
+        return 0;
+    }
+    long long now = stage_now();
+    int worked = 0;
+    for (size_t i = 0; i < n && !stage_stop; i++) {
+        /* In incoming every drop is due: its mtime is the shop's to set. */
+        if (L->ops->state != ST_INCOMING && list[i].due > now) {
+            if (!*next_due || list[i].due < *next_due)
+                *next_due = list[i].due;
+            continue;
+        }
+        if (stage_is_ignored(L, list[i].name))
+            continue;
+        worked += stage_process(L, list[i].name);
+        sd_notify(0, "WATCHDOG=1");
+    }
+    spool_entries_free(list, n);
+    return worked;
+}
+
+static int
+stage_inotify(struct stage_loop *L)
+{
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd < 0) {
+        log_warn("inotify: %s; falling back to rescans every %lds", strerror(errno),
+                 config_int(L->cfg, "rescan_interval"));
+        return -1;
+    }
+    char *dir = spool_dir_path(&L->sp, L->ops->state);
+    if (inotify_add_watch(fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) {
+        log_warn("inotify on %s: %s; falling back to rescans", dir, strerror(errno));
+        close(fd);
+        fd = -1;
+    }
+    free(dir);
+    return fd;
+}
+
+/* Drains inotify; returns 1 when anything arrived (or the queue overflowed:
+ * the next pass rescans everything anyway). */
+static int
+stage_inotify_drain(int fd)
+{
+    char buf[8192] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int any = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0)
+            break;
+        any = 1;
+        for (char *p = buf; p < buf + n;) {
+            struct inotify_event *ev = (struct inotify_event *)p;
+            if (ev->mask & IN_Q_OVERFLOW)
+                log_notice("inotify queue overflowed; rescanning");
+            p += sizeof *ev + ev->len;
+        }
+    }
+    return any;
+}
+
+static int
+stage_start(struct stage_loop *L, const char *cfgpath, const char *worker_opt)
+{
+    struct err e = {0};
+    L->cfg = config_load(cfgpath, &e);
+    if (!L->cfg) {
+        fprintf(stderr, "%s: %s\n", L->ops->prog, e.msg);
+        return -1;
+    }
+    log_init(L->ops->prog, log_level_parse(config_str(L->cfg, "log_level")), LOG_PREFIX_AUTO);
+    L->retry_base = config_int(L->cfg, "retry_base");
+    L->retry_cap = config_int(L->cfg, "retry_cap");
+    L->max_attempts = config_int(L->cfg, "max_attempts");
+    L->db_cap = config_int(L->cfg, "db_retry_cap");
+    if (spool_open(&L->sp, config_str(L->cfg, "spool_dir"), &e) < 0) {
+        log_error("%s", e.msg);
+        return -1;
+    }
+    L->worker = stage_worker_name(L->cfg, worker_opt);
+    L->db = db_new(config_str(L->cfg, "database"));
+    if (stage_db_wait(L, &e) < 0)
+        return -1;
+    int applied = 0;
+    while (db_migrate(L->db, &applied, &e) < 0) {
+        if (e.kind != ERR_TRANSIENT) {
+            log_error("%s", e.msg);
+            return -1;
+        }
+        if (stage_db_wait(L, &e) < 0)
+            return -1;
+    }
+    int back = 0;
+    if (spool_reclaim(&L->sp, L->ops->state, &back, &e) < 0)
+        log_warn("%s", e.msg);
+    if (spool_worker_start(&L->sp, L->ops->state, L->worker, &L->w, &e) < 0) {
+        log_error("%s", e.msg);
+        return -1;
+    }
+    L->ctx.cfg = L->cfg;
+    L->ctx.db = L->db;
+    L->ctx.sp = &L->sp;
+    L->ctx.worker = L->worker;
+    L->ctx.stopping = &stage_stop;
+    if (L->ops->init && L->ops->init(&L->ctx, &e) < 0) {
+        log_error("%s", e.msg);
+        return -1;
+    }
+    log_info("worker %s started on %s/%s/", L->worker, L->sp.root, state_name(L->ops->state));
+    return 0;
+}
+
+static void
+stage_finish(struct stage_loop *L)
+{
+    struct err e = {0};
+    if (L->ops->fini && L->ctx.cfg)
+        L->ops->fini(&L->ctx);
+    if (L->w.dir && spool_worker_stop(&L->w, &e) < 0)
+        log_error("%s", e.msg);
+    for (size_t i = 0; i < L->n_ignored; i++)
+        free(L->ignored[i]);
+    free(L->ignored);
+    if (L->sp.root)
+        spool_close(&L->sp);
+    db_free(L->db);
+    config_free(L->cfg);
+    free(L->worker);
+}
+
+int
+stage_main(int argc, char **argv, const struct stage_ops *ops)
+{
+    static const struct option longopts[] = {
+        {"config", required_argument, NULL, 'c'}, {"once", no_argument, NULL, 'o'},
+        {"worker", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}};
+    struct stage_loop L = {0};
+    L.ops = ops;
+    const char *cfgpath = getenv("STORYPRESS_CONFIG"), *worker_opt = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'c': cfgpath = optarg; break;
+        case 'o': L.once = 1; break;
+        case 'w': worker_opt = optarg; break;
+        case 'h': stage_usage(stdout, ops); return 0;
+        default:
+            fprintf(stderr, "usage: %s [-c FILE] [--once] [--worker NAME]; see --help\n",
+                    ops->prog);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "%s: unexpected argument \"%s\"; see --help\n", ops->prog,
+                argv[optind]);
+        return 2;
+    }
+    if (!cfgpath && access(STORYPRESS_SYSCONFDIR "/storypress.conf", R_OK) == 0)
+        cfgpath = STORYPRESS_SYSCONFDIR "/storypress.conf";
+
+    struct sigaction sa = {0};
+    sa.sa_handler = stage_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (stage_start(&L, cfgpath, worker_opt) < 0) {
+        stage_finish(&L);
+        return stage_stop ? 0 : 1;
+    }
+    int ifd = stage_inotify(&L);
+    sd_notify(0, "READY=1");
+    uint64_t wd_usec = 0;
+    long long wd_ms = sd_watchdog_enabled(0, &wd_usec) > 0 ? (long long)(wd_usec / 2000) : 0;
+    long long rescan_s = config_int(L.cfg, "rescan_interval");
+    long long last_sweep = stage_now();
+
+    while (!stage_stop) {
+        long long next_due = 0;
+        int worked = stage_pass(&L, &next_due);
+        if (stage_stop)
+            break;
+        long long now = stage_now();
+        if (now - last_sweep >= rescan_s) {
+            struct err e = {0};
+            int back = 0;
+            if (spool_reclaim(&L.sp, ops->state, &back, &e) < 0)
+                log_warn("%s", e.msg);
+            if (ops->idle)
+                ops->idle(&L.ctx);
+            last_sweep = now;
+            if (back)
+                continue;
+        }
+        if (worked)
+            continue; /* something may have arrived while we worked */
+        if (L.once)
+            break;
+        long long timeout_ms = rescan_s * 1000 - (stage_now() - last_sweep) * 1000;
+        if (next_due) {
+            long long until = (next_due - stage_now()) * 1000;
+            if (until < timeout_ms)
+                timeout_ms = until;
+        }
+        if (wd_ms && wd_ms < timeout_ms)
+            timeout_ms = wd_ms;
+        if (timeout_ms < 10)
+            timeout_ms = 10;
+        if (ifd >= 0) {
+            struct pollfd pfd = {.fd = ifd, .events = POLLIN};
+            int r = poll(&pfd, 1, (int)(timeout_ms > INT_MAX ? INT_MAX : timeout_ms));
+            if (r > 0)
+                stage_inotify_drain(ifd);
+        } else {
+            usleep((useconds_t)(timeout_ms > 1000 ? 1000000 : timeout_ms * 1000));
+        }
+        sd_notify(0, "WATCHDOG=1");
+    }
+    sd_notify(0, "STOPPING=1");
+    if (ifd >= 0)
+        close(ifd);
+    log_info("worker %s stopping", L.worker ? L.worker : "?");
+    stage_finish(&L);
+    return 0;
+}
