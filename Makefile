@@ -32,8 +32,9 @@ endif
 
 WARN    := -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -Wshadow \
            -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla
-CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
-           -DSTORYPRESS_DATADIR='"$(DATADIR)"' -DSTORYPRESS_SYSCONFDIR='"$(SYSCONFDIR)"'
+CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -Ilib -Istages/tool $(PKG_CFLAGS) \
+           -DSTORYPRESS_DATADIR='"$(DATADIR)"' -DSTORYPRESS_SYSCONFDIR='"$(SYSCONFDIR)"' \
+           -DSTORYPRESS_LIBEXECDIR='"$(LIBEXECDIR)"'
 LDLIBS  += $(PKG_LIBS)
 LDFLAGS += $(LDSAN)
 
@@ -44,10 +45,12 @@ LIB_A     := $(BUILD)/libstorypress.a
 STAGE_SRC := $(filter-out stages/storypress.c,$(sort $(wildcard stages/*.c)))
 STAGES    := $(STAGE_SRC:stages/%.c=$(BUILD)/storypress-%)
 TOOL      := $(BUILD)/storypress
+TOOL_SRC  := stages/storypress.c $(sort $(wildcard stages/tool/*.c))
+TOOL_OBJ  := $(TOOL_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 TESTS     := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-DEPFILES  := $(LIB_OBJ:.o=.d) $(STAGE_SRC:stages/%.c=$(BUILD)/obj/stages/%.d)
+DEPFILES  := $(LIB_OBJ:.o=.d) $(STAGE_SRC:stages/%.c=$(BUILD)/obj/stages/%.d) $(TOOL_OBJ:.o=.d)
 
 .PHONY: all deps check check-fast test demo bench install clean stress fuzz format distclean
 all: $(TOOL) $(STAGES)
@@ -84,7 +87,7 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(TOOL): $(BUILD)/obj/stages/storypress.o $(LIB_A)
+$(TOOL): $(TOOL_OBJ) $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/storypress-%: $(BUILD)/obj/stages/%.o $(LIB_A)

@@ -18,6 +18,7 @@ CREATE TABLE orders (
     attempts      integer NOT NULL DEFAULT 0,   -- at the current stage
     next_attempt  timestamptz,
     last_error    text,
+    purged_at     timestamptz,                  -- its spool entry was removed by cleanup
     canonical     text NOT NULL,                -- order_canonical(): duplicate detection
     order_json    jsonb NOT NULL,
     received_at   timestamptz NOT NULL DEFAULT now(),

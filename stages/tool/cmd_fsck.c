@@ -1,0 +1,299 @@
+/*
+ * cmd_fsck.c — `storypress fsck [--repair]`: the spool against the database.
+ *
+ * The spool is the truth on where an order is (a rename is what really
+ * moved it); the database can be one step ahead after a crash between the
+ * record and the rename, and never behind.  Repair therefore brings the
+ * database to the spool.  An order the database knows and the spool does not
+ * is lost: fsck can only report it.
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "order.h"
+#include "tool.h"
+
+#define FSCK_TMP_STALE 3600 /* a drop half-written in tmp/ for an hour is abandoned */
+
+struct fsck_seen {
+    enum state st;
+    int places;
+    char *path;
+};
+
+struct fsck {
+    struct tool *t;
+    int repair, json;
+    int problems, repaired;
+    json_t *report;
+    GHashTable *seen; /* id → struct fsck_seen */
+};
+
+static void
+fsck_seen_free(gpointer p)
+{
+    struct fsck_seen *s = p;
+    free(s->path);
+    free(s);
+}
+
+__attribute__((format(printf, 3, 4))) static void
+fsck_problem(struct fsck *f, int repaired, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    f->problems++;
+    f->repaired += repaired;
+    json_array_append_new(f->report, json_pack("{s:s, s:b}", "problem", buf, "repaired", repaired));
+    if (!f->json)
+        printf("%s%s\n", buf, repaired ? " — repaired" : "");
+}
+
+static void
+fsck_note(struct fsck *f, enum state st, const char *dirpath, const char *name)
+{
+    struct fsck_seen *s = g_hash_table_lookup(f->seen, name);
+    if (!s) {
+        s = calloc(1, sizeof *s);
+        if (!s)
+            abort();
+        s->st = st;
+        s->path = fsu_join(dirpath, name);
+        g_hash_table_insert(f->seen, g_strdup(name), s);
+    }
+    s->places++;
+}
+
+/* Records the entries of dir as being in state st. */
+static void
+fsck_scan_dir(struct fsck *f, enum state st, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (!spool_id_ok(de->d_name)) {
+            fsck_problem(f, 0, "%s/%s: not an order folder (bad name)", dir, de->d_name);
+            continue;
+        }
+        fsck_note(f, st, dir, de->d_name);
+    }
+    closedir(d);
+}
+
+/* Work areas of a stage: live ones hold claims in progress (counted as in
+ * the stage), dead ones are reported and, with --repair, put back. */
+static void
+fsck_scan_work(struct fsck *f, enum state st)
+{
+    char *dir = spool_dir_path(&f->t->sp, st), *work = fsu_join(dir, ".work");
+    DIR *d = opendir(work);
+    int dead_found = 0;
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
+                continue;
+            char *area = fsu_join(work, de->d_name), *lock = NULL;
+            if (asprintf(&lock, "%s.lock", area) < 0)
+                abort();
+            int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+            int dead = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
+            if (fd >= 0)
+                close(fd);
+            if (dead) {
+                dead_found = 1;
+                if (!f->repair)
+                    fsck_problem(f, 0, "%s/: claims of dead worker %s not put back",
+                                 state_name(st), de->d_name);
+            }
+            fsck_scan_dir(f, st, area);
+            free(lock);
+            free(area);
+        }
+        closedir(d);
+    }
+    if (dead_found && f->repair) {
+        struct err e = {0};
+        int back = 0;
+        if (spool_reclaim(&f->t->sp, st, &back, &e) < 0)
+            fsck_problem(f, 0, "%s/: cannot put back dead workers' claims: %s", state_name(st),
+                         e.msg);
+        else
+            fsck_problem(f, 1, "%s/: %d claim%s of dead workers put back", state_name(st),
+                         back, back == 1 ? "" : "s");
+    }
+    free(work);
+    free(dir);
+}
+
+static void
+fsck_tmp(struct fsck *f)
+{
+    char *dir = fsu_join(f->t->sp.root, "tmp");
+    DIR *d = opendir(dir);
+    time_t now = time(NULL);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                continue;
+            struct stat st;
+            if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                now - st.st_mtime < FSCK_TMP_STALE)
+                continue;
+            int ok = f->repair && unlinkat(dirfd(d), de->d_name, 0) == 0;
+            fsck_problem(f, ok, "tmp/%s: abandoned for %ld minutes", de->d_name,
+                         (long)(now - st.st_mtime) / 60);
+        }
+        closedir(d);
+    }
+    free(dir);
+}
+
+/* A folder the database does not know: record it from its order.json. */
+static int
+fsck_adopt(struct fsck *f, const char *id, const struct fsck_seen *s)
+{
+    struct err e = {0};
+    char *p = fsu_join(s->path, "order.json"), *buf;
+    size_t len;
+    int rc = fsu_read_file(AT_FDCWD, p, 1 << 20, &buf, &len, &e);
+    free(p);
+    if (rc < 0)
+        return -1;
+    struct order_errors errs = {0};
+    json_t *order = order_parse(buf, len, NULL, &errs);
+    free(buf);
+    order_errors_free(&errs);
+    if (!order)
+        return -1;
+    char *canon = order_canonical(order);
+    rc = db_order_intake(f->t->db, order, canon, f->t->worker, &e) < 0 ? -1 : 0;
+    json_t *d = json_pack("{s:b}", "fsck", 1);
+    if (rc == 0 && s->st != ST_STORY)
+        rc = db_record_transition(f->t->db, id, ST_STORY, s->st, f->t->worker, d, &e);
+    json_decref(d);
+    free(canon);
+    json_decref(order);
+    return rc;
+}
+
+int
+cmd_fsck(struct tool *t, int argc, char **argv)
+{
+    static const struct option opts[] = {{"repair", no_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {NULL, 0, NULL, 0}};
+    if (tool_wants_help(argc, argv))
+        return 0;
+    struct fsck f = {0};
+    f.t = t;
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == 'r')
+            f.repair = 1;
+        else if (c == 'j')
+            f.json = 1;
+        else
+            return tool_usage(argv[0]);
+    }
+    if (optind != argc)
+        return tool_usage(argv[0]);
+    if (tool_spool(t) < 0 || tool_db(t) < 0)
+        return 1;
+    f.report = json_array();
+    f.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, fsck_seen_free);
+
+    for (int i = 0; i < ST_COUNT; i++) {
+        enum state st = (enum state)i;
+        if (!state_holds_folders(st))
+            continue;
+        char *dir = spool_dir_path(&t->sp, st);
+        fsck_scan_dir(&f, st, dir);
+        free(dir);
+        if (state_is_stage(st))
+            fsck_scan_work(&f, st);
+    }
+    fsck_tmp(&f);
+
+    struct err e = {0};
+    PGresult *r = db_exec(t->db, &e, "SELECT id, state FROM orders WHERE purged_at IS NULL", 0,
+                          NULL);
+    if (!r) {
+        g_hash_table_destroy(f.seen);
+        json_decref(f.report);
+        return tool_fail("%s", e.msg);
+    }
+    GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *id = PQgetvalue(r, i, 0);
+        enum state dbst = state_from_name(PQgetvalue(r, i, 1));
+        g_hash_table_add(known, (gpointer)id);
+        struct fsck_seen *s = g_hash_table_lookup(f.seen, id);
+        if (!s) {
+            fsck_problem(&f, 0, "%s: the database says %s but it is nowhere in the spool (lost)",
+                         id, state_name(dbst));
+            continue;
+        }
+        if (s->places > 1)
+            fsck_problem(&f, 0, "%s: in %d places in the spool (first: %s)", id, s->places,
+                         s->path);
+        if (s->st != dbst) {
+            int ok = 0;
+            if (f.repair) {
+                json_t *d = json_pack("{s:b}", "fsck", 1);
+                ok = db_record_transition(t->db, id, dbst, s->st, t->worker, d, &e) == 0;
+                json_decref(d);
+            }
+            fsck_problem(&f, ok, "%s: the database says %s, the spool has it in %s/", id,
+                         state_name(dbst), state_name(s->st));
+        }
+        char *oj = fsu_join(s->path, "order.json");
+        if (access(oj, F_OK) != 0)
+            fsck_problem(&f, 0, "%s: %s has no order.json", id, s->path);
+        free(oj);
+    }
+    GHashTableIter it;
+    gpointer key, val;
+    g_hash_table_iter_init(&it, f.seen);
+    while (g_hash_table_iter_next(&it, &key, &val)) {
+        if (g_hash_table_contains(known, key))
+            continue;
+        struct fsck_seen *s = val;
+        int ok = f.repair && fsck_adopt(&f, key, s) == 0;
+        fsck_problem(&f, ok, "%s: in %s/ but unknown to the database", (const char *)key,
+                     state_name(s->st));
+    }
+    int checked = (int)g_hash_table_size(f.seen);
+    g_hash_table_destroy(known);
+    PQclear(r);
+    g_hash_table_destroy(f.seen);
+    int remaining = f.problems - f.repaired;
+    if (f.json) {
+        tool_print_json(json_pack("{s:i, s:i, s:i, s:o}", "orders_checked", checked,
+                                  "problems", f.problems, "repaired", f.repaired, "details",
+                                  f.report));
+    } else {
+        json_decref(f.report);
+        printf("fsck: %d order%s checked, %d problem%s, %d repaired\n", checked,
+               checked == 1 ? "" : "s", f.problems, f.problems == 1 ? "" : "s", f.repaired);
+    }
+    return remaining ? 1 : 0;
+}
