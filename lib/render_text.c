@@ -1,0 +1,164 @@
+/*
+ * render_text.c — the book's text with pango: a private font map (points
+ * as units, no hinting, so what we measure is what the PDF shows), text
+ * fitted to a box by shrinking from a comfortable size to the minimum, the
+ * book's language for line breaking and hyphens, and a check that every
+ * character found a glyph (fontconfig falls back from the book's font to
+ * the Noto families for scripts it lacks; a character no font has would
+ * print as a box, so it fails the order instead).
+ */
+#include <math.h>
+#include <string.h>
+
+#include "render_priv.h"
+
+int
+render_text_init(struct render_text *rt, const char *family, const char *language,
+                 const char *child, struct err *e)
+{
+    memset(rt, 0, sizeof *rt);
+    rt->family = family;
+    rt->language = language;
+    rt->child = child ? child : "";
+    rt->map = pango_cairo_font_map_new();
+    if (!rt->map)
+        return err_set(e, ERR_TRANSIENT, "pango: cannot create a font map");
+    pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(rt->map), 72.0);
+    rt->ctx = pango_font_map_create_context(rt->map);
+    if (!rt->ctx) {
+        g_object_unref(rt->map);
+        rt->map = NULL;
+        return err_set(e, ERR_TRANSIENT, "pango: cannot create a context");
+    }
+    pango_cairo_context_set_resolution(rt->ctx, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(rt->ctx, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_language(rt->ctx, pango_language_from_string(language));
+    pango_context_set_base_dir(rt->ctx, PANGO_DIRECTION_LTR);
+    return 0;
+}
+
+void
+render_text_fini(struct render_text *rt)
+{
+    if (rt->ctx)
+        g_object_unref(rt->ctx);
+    if (rt->map)
+        g_object_unref(rt->map);
+    rt->ctx = NULL;
+    rt->map = NULL;
+}
+
+/* The first character that has no glyph in any font, or 0. */
+static gunichar
+render_text_missing(PangoLayout *layout)
+{
+    if (pango_layout_get_unknown_glyphs_count(layout) == 0)
+        return 0;
+    gunichar found = 0;
+    PangoLayoutIter *it = pango_layout_get_iter(layout);
+    do {
+        PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+        if (!run)
+            continue;
+        for (int i = 0; i < run->glyphs->num_glyphs && !found; i++) {
+            PangoGlyph g = run->glyphs->glyphs[i].glyph;
+            /* pango marks a glyph it could not find by the flag and keeps
+             * the character in the other bits. */
+            if ((g & PANGO_GLYPH_UNKNOWN_FLAG) && g != PANGO_GLYPH_INVALID_INPUT)
+                found = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+        }
+    } while (!found && pango_layout_iter_next_run(it));
+    pango_layout_iter_free(it);
+    return found ? found : 0xFFFD;
+}
+
+static void
+render_text_set(PangoLayout *layout, struct render_text *rt, const struct render_style *st,
+                double size, PangoWrapMode wrap)
+{
+    PangoFontDescription *fd = pango_font_description_new();
+    pango_font_description_set_family(fd, rt->family);
+    pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_font_description_set_size(fd, (gint)lround(size * PANGO_SCALE));
+    pango_layout_set_font_description(layout, fd);
+    pango_font_description_free(fd);
+    pango_layout_set_wrap(layout, wrap);
+}
+
+PangoLayout *
+render_text_fit(struct render_text *rt, const char *text, const struct render_style *st,
+                double box_w, double box_h, const char *what, struct err *e)
+{
+    PangoLayout *layout = pango_layout_new(rt->ctx);
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
+    /* Only a word too long for a whole line is ever broken (second pass);
+     * then the break gets a hyphen, as the language would write it. */
+    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
+    pango_layout_set_attributes(layout, attrs);
+    pango_attr_list_unref(attrs);
+    pango_layout_set_text(layout, text, -1);
+    pango_layout_set_width(layout, (int)floor(box_w * PANGO_SCALE));
+    pango_layout_set_alignment(layout, st->align);
+    pango_layout_set_auto_dir(layout, TRUE);
+    if (st->spacing > 0)
+        pango_layout_set_line_spacing(layout, (float)st->spacing);
+
+    render_text_set(layout, rt, st, st->size, PANGO_WRAP_WORD);
+    gunichar missing = render_text_missing(layout);
+    if (missing) {
+        const char *where = rt->child[0] && g_utf8_strchr(rt->child, -1, missing)
+                                ? "in the child's name"
+                                : "in the text";
+        err_set(e, ERR_PERMANENT, "%s: no font has a glyph for U+%04X %s", what,
+                (unsigned)missing, where);
+        g_object_unref(layout);
+        return NULL;
+    }
+
+    int max_w = (int)floor(box_w * PANGO_SCALE), max_h = (int)floor(box_h * PANGO_SCALE);
+    /* First whole words only; if no size allows that, let pango break the
+     * one long word with a hyphen rather than fail the book. */
+    const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR};
+    for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
+            render_text_set(layout, rt, st, size, modes[m]);
+            PangoRectangle ink, logical;
+            pango_layout_get_extents(layout, &ink, &logical);
+            if (logical.width <= max_w && logical.height <= max_h)
+                return layout;
+        }
+    }
+    err_set(e, ERR_PERMANENT, "%s: text does not fit at %g pt", what, st->min_size);
+    g_object_unref(layout);
+    return NULL;
+}
+
+double
+render_text_size(PangoLayout *layout)
+{
+    const PangoFontDescription *fd = pango_layout_get_font_description(layout);
+    return fd ? (double)pango_font_description_get_size(fd) / PANGO_SCALE : 0;
+}
+
+void
+render_text_extent(PangoLayout *layout, double *w, double *h)
+{
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, NULL, &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+}
+
+void
+render_text_draw(cairo_t *cr, PangoLayout *layout, double x, double y)
+{
+    cairo_move_to(cr, x, y);
+    pango_cairo_show_layout(cr, layout);
+}

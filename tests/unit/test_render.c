@@ -1,0 +1,821 @@
+/*
+ * test_render.c — the PDFs as the printer and the reader see them.
+ *
+ * Each test writes an order, a story and synthetic illustrations (cairo
+ * shapes encoded with libjpeg, at the exact pixel size geom gives) into a
+ * temporary order folder, calls render_book(), then reads the PDFs back with
+ * poppler-utils: page count and size (pdfinfo), embedded fonts (pdffonts),
+ * the words and where they sit (pdftotext -bbox), the pictures' bytes
+ * (pdfimages -j) and the look of a page (pdftoppm).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <cairo.h>
+#include <glib.h>
+#include <jansson.h>
+#include <jpeglib.h>
+
+#include "config.h"
+#include "fsutil.h"
+#include "geom.h"
+#include "render.h"
+#include "render_priv.h"
+
+static char *root; /* one temporary directory for the whole run */
+static int serial;
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void
+write_jpeg(const char *path, int w, int h, unsigned seed, int progressive)
+{
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    cairo_t *cr = cairo_create(s);
+    cairo_pattern_t *sky = cairo_pattern_create_linear(0, 0, 0, h);
+    double hue = (seed % 7) / 7.0;
+    cairo_pattern_add_color_stop_rgb(sky, 0, 0.55 + 0.3 * hue, 0.75, 0.95 - 0.3 * hue);
+    cairo_pattern_add_color_stop_rgb(sky, 1, 0.98, 0.9, 0.75);
+    cairo_set_source(cr, sky);
+    cairo_paint(cr);
+    cairo_pattern_destroy(sky);
+    cairo_set_source_rgb(cr, 0.98, 0.8, 0.25);
+    cairo_arc(cr, w * 0.75, h * 0.22, w * 0.08, 0, 2 * M_PI);
+    cairo_fill(cr);
+    cairo_set_source_rgb(cr, 0.35, 0.62, 0.35);
+    cairo_move_to(cr, 0, h * 0.7);
+    cairo_curve_to(cr, w * 0.3, h * 0.55, w * 0.6, h * 0.85, w, h * 0.65);
+    cairo_line_to(cr, w, h);
+    cairo_line_to(cr, 0, h);
+    cairo_fill(cr);
+    /* the "child": a round face in the upper part, as the illustrator does */
+    cairo_set_source_rgb(cr, 0.93, 0.76, 0.62);
+    cairo_arc(cr, w * 0.45, h * 0.4, w * 0.09, 0, 2 * M_PI);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    cairo_surface_flush(s);
+
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    struct jpeg_compress_struct c;
+    struct jpeg_error_mgr jerr;
+    c.err = jpeg_std_error(&jerr);
+    jpeg_create_compress(&c);
+    jpeg_stdio_dest(&c, f);
+    c.image_width = (JDIMENSION)w;
+    c.image_height = (JDIMENSION)h;
+    c.input_components = 3;
+    c.in_color_space = JCS_RGB;
+    jpeg_set_defaults(&c);
+    jpeg_set_quality(&c, 80, TRUE);
+    if (progressive)
+        jpeg_simple_progression(&c);
+    jpeg_start_compress(&c, TRUE);
+    unsigned char *row = malloc((size_t)w * 3);
+    assert_non_null(row);
+    const unsigned char *px = cairo_image_surface_get_data(s);
+    int stride = cairo_image_surface_get_stride(s);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
+        for (int x = 0; x < w; x++) {
+            row[3 * x] = src[x] >> 16 & 0xFF;
+            row[3 * x + 1] = src[x] >> 8 & 0xFF;
+            row[3 * x + 2] = src[x] & 0xFF;
+        }
+        JSAMPROW rp = row;
+        jpeg_write_scanlines(&c, &rp, 1);
+    }
+    jpeg_finish_compress(&c);
+    jpeg_destroy_compress(&c);
+    free(row);
+    assert_int_equal(fclose(f), 0);
+    cairo_surface_destroy(s);
+}
+
+/* One picture per size, made once and hard-linked into every order. */
+static char *
+picture_for(int w, int h)
+{
+    char *path = g_strdup_printf("%s/pic-%dx%d.jpg", root, w, h);
+    if (access(path, F_OK) != 0)
+        write_jpeg(path, w, h, (unsigned)(w + h), 0);
+    return path;
+}
+
+static void
+link_picture(const char *from, const char *dir, const char *name)
+{
+    char *to = g_strdup_printf("%s/art/%s", dir, name);
+    if (link(from, to) != 0)
+        fail_msg("link %s %s: %s", from, to, strerror(errno));
+    g_free(to);
+}
+
+static json_t *
+make_order(const char *id, const char *name, int age, const char *lang, const char *trim,
+           const char *binding)
+{
+    json_t *o = json_pack("{s:s, s:{s:s, s:i}, s:{s:s, s:s, s:s}}", "order_id", id, "child",
+                          "name", name, "age", age, "book", "language", lang, "trim", trim,
+                          "binding", binding);
+    assert_non_null(o);
+    return o;
+}
+
+static const char *sentences[] = {
+    "Léa tiptoed between the giant ferns, where a little green dinosaur was waiting.",
+    "The dinosaur sneezed, and all the butterflies flew up like confetti.",
+    "They followed the river until the sun turned orange over the hills.",
+    "At the top of the hill, a nest of speckled eggs was warm in the grass.",
+};
+
+static json_t *
+make_story(const char *id, const char *lang, size_t npages, const char *child)
+{
+    json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
+                              "forest", "time_of_day", "morning", "weather", "clear", "action",
+                              "walking", "mood", "curious", "companions", "objects",
+                              "description", "A walk in the forest.");
+    json_t *pages = json_array();
+    for (size_t i = 0; i < npages; i++) {
+        char *t = g_strdup_printf("%s %s", sentences[i % 4], i == 0 ? child : "");
+        json_array_append_new(pages, json_pack("{s:s, s:O}", "text", t, "scene", scene));
+        g_free(t);
+    }
+    char *title = g_strdup_printf("%s and the Secret of Fern Valley", child);
+    char *ded = g_strdup_printf("For %s, who is never too small for a big adventure.", child);
+    json_t *s = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
+                          "order_id", id, "language", lang, "provider", "builtin", "title",
+                          title, "dedication", ded, "blurb",
+                          "One morning, a little dinosaur knocks at the window. Where will "
+                          "it lead? A gentle adventure through ferns, rivers and hills.",
+                          "ending", "The End", "cover", "scene", scene, "pages", pages);
+    assert_non_null(s);
+    json_decref(scene);
+    g_free(title);
+    g_free(ded);
+    return s;
+}
+
+/* A fresh order folder with art/ holding cover.jpg and page-NN.jpg. */
+static char *
+make_folder(const char *trim, size_t npages)
+{
+    struct geom g;
+    struct err e = {0};
+    assert_int_equal(geom_compute(trim, "hardcover", 24, &g, &e), 0);
+    char *dir = g_strdup_printf("%s/order-%d", root, ++serial);
+    char *art = g_strdup_printf("%s/art", dir);
+    assert_int_equal(mkdir(dir, 0755), 0);
+    assert_int_equal(mkdir(art, 0755), 0);
+    char *pic = picture_for(g.art_w_px, g.art_h_px);
+    link_picture(pic, dir, "cover.jpg");
+    for (size_t i = 0; i < npages; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "page-%02zu.jpg", i + 1);
+        link_picture(pic, dir, name);
+    }
+    g_free(pic);
+    g_free(art);
+    return dir;
+}
+
+static struct config *
+make_config(const char *layout)
+{
+    struct err e = {0};
+    struct config *cfg = config_load(NULL, &e);
+    if (!cfg)
+        fail_msg("config: %s", e.msg);
+    if (layout && config_set(cfg, "layout", layout, &e) < 0)
+        fail_msg("config: %s", e.msg);
+    return cfg;
+}
+
+/* Renders a book; returns render_book's result, e filled on failure. */
+static int
+render(const char *dir, const char *name, const char *lang, const char *trim,
+       const char *binding, size_t npages, const char *layout, struct err *e)
+{
+    struct config *cfg = make_config(layout);
+    json_t *order = make_order("A1001", name, 5, lang, trim, binding);
+    json_t *story = make_story("A1001", lang, npages, name);
+    int rc = render_book(cfg, order, story, dir, e);
+    json_decref(order);
+    json_decref(story);
+    config_free(cfg);
+    return rc;
+}
+
+/* Runs a shell command, returns its standard output (fresh string). */
+static char *run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *
+run(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *cmd = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        fail_msg("popen %s: %s", cmd, strerror(errno));
+    GString *out = g_string_new(NULL);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        g_string_append_len(out, buf, (gssize)n);
+    int st = pclose(p);
+    if (st != 0)
+        fail_msg("%s: exit status %d", cmd, st);
+    g_free(cmd);
+    return g_string_free(out, FALSE);
+}
+
+static char *
+pdf(const char *dir, const char *name)
+{
+    return g_strdup_printf("%s/%s", dir, name);
+}
+
+/* pdfinfo's "Pages:" and "Page size:" */
+static void
+pdf_info(const char *path, int *pages, double *w, double *h)
+{
+    char *out = run("pdfinfo '%s'", path);
+    const char *p = strstr(out, "Pages:");
+    assert_non_null(p);
+    *pages = atoi(p + 6);
+    p = strstr(out, "Page size:");
+    assert_non_null(p);
+    assert_int_equal(sscanf(p, "Page size: %lf x %lf pts", w, h), 2);
+    g_free(out);
+}
+
+/* The value of one "Key: value" line of pdfinfo (a static copy). */
+static const char *
+info_field(const char *info, const char *key)
+{
+    static char val[256];
+    char *pat = g_strdup_printf("\n%s:", key);
+    const char *p = strstr(info, pat);
+    if (!p && strncmp(info, pat + 1, strlen(pat + 1)) == 0)
+        p = info - 1;
+    val[0] = 0;
+    if (p) {
+        p += strlen(pat);
+        p += strspn(p, " ");
+        size_t n = strcspn(p, "\n");
+        if (n >= sizeof val)
+            n = sizeof val - 1;
+        memcpy(val, p, n);
+        val[n] = 0;
+    }
+    g_free(pat);
+    return val;
+}
+
+/* Every font listed by pdffonts is embedded; returns how many there are. */
+static int
+fonts_all_embedded(const char *path)
+{
+    char *out = run("pdffonts '%s'", path);
+    char **lines = g_strsplit(out, "\n", -1);
+    int fonts = 0;
+    for (int i = 2; lines[i]; i++) { /* two header lines */
+        if (!lines[i][0])
+            continue;
+        char **tok = g_strsplit_set(g_strstrip(lines[i]), " ", -1);
+        int n = 0;
+        char *words[64];
+        for (int j = 0; tok[j] && n < 64; j++)
+            if (tok[j][0])
+                words[n++] = tok[j];
+        /* ... emb sub uni object-number generation */
+        assert_true(n >= 6);
+        if (strcmp(words[n - 5], "yes") != 0)
+            fail_msg("%s: font not embedded: %s", path, lines[i]);
+        fonts++;
+        g_strfreev(tok);
+    }
+    g_strfreev(lines);
+    g_free(out);
+    return fonts;
+}
+
+static int
+text_has(const char *path, int page, const char *needle)
+{
+    char *out = page ? run("pdftotext -f %d -l %d '%s' -", page, page, path)
+                     : run("pdftotext '%s' -", path);
+    /* pdftotext ends lines where the layout did: compare without them */
+    for (char *c = out; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+    int found = strstr(out, needle) != NULL;
+    if (!found)
+        print_message("%s page %d: \"%s\" not in:\n%s\n", path, page, needle, out);
+    g_free(out);
+    return found;
+}
+
+/* Reads one page rendered at low resolution as PPM; returns the standard
+ * deviation of its grey levels and the mean (0-255). */
+static void
+page_look(const char *path, int page, double *stddev, double *mean)
+{
+    char *cmd = g_strdup_printf("pdftoppm -r 20 -gray -f %d -l %d '%s'", page, page, path);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    int w, h, max;
+    assert_int_equal(fscanf(p, "P5 %d %d %d", &w, &h, &max), 3);
+    fgetc(p);
+    size_t n = (size_t)w * h;
+    unsigned char *px = malloc(n);
+    assert_non_null(px);
+    assert_int_equal(fread(px, 1, n, p), n);
+    assert_int_equal(pclose(p), 0);
+    double sum = 0, sq = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum += px[i];
+        sq += (double)px[i] * px[i];
+    }
+    *mean = sum / n;
+    *stddev = sqrt(sq / n - *mean * *mean);
+    free(px);
+    g_free(cmd);
+}
+
+/* Every word of every page (pdftotext -bbox) lies inside [x0,x1]×[y0,y1]
+ * given per page by check(); returns the number of words seen. */
+struct word {
+    int page;
+    double x0, y0, x1, y1;
+    char text[128];
+};
+
+static int
+words_of(const char *path, struct word **out)
+{
+    char *html = run("pdftotext -bbox '%s' -", path);
+    int cap = 256, n = 0, page = 0;
+    struct word *w = malloc(cap * sizeof *w);
+    for (char *line = strtok(html, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strstr(line, "<page "))
+            page++;
+        char *p = strstr(line, "<word ");
+        if (!p)
+            continue;
+        if (n == cap)
+            w = realloc(w, (cap *= 2) * sizeof *w);
+        assert_non_null(w);
+        w[n].page = page;
+        int m = sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%127[^<]",
+                       &w[n].x0, &w[n].y0, &w[n].x1, &w[n].y1, w[n].text);
+        assert_true(m >= 4);
+        n++;
+    }
+    g_free(html);
+    *out = w;
+    return n;
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+struct shape {
+    const char *trim, *binding;
+    size_t story_pages;
+    int want_pages;
+    double page_w, page_h;
+    double cover_w;
+};
+
+static void
+check_book(const struct shape *s)
+{
+    char *dir = make_folder(s->trim, s->story_pages);
+    struct err e = {0};
+    if (render(dir, "Léa", "en", s->trim, s->binding, s->story_pages, NULL, &e) != 0)
+        fail_msg("render %s %s: %s", s->trim, s->binding, e.msg);
+    char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+    int pages;
+    double w, h;
+    pdf_info(in, &pages, &w, &h);
+    assert_int_equal(pages, s->want_pages);
+    if (fabs(w - s->page_w) > 0.01 || fabs(h - s->page_h) > 0.01)
+        fail_msg("interior %s: %g x %g pt, want %g x %g", s->trim, w, h, s->page_w, s->page_h);
+    pdf_info(cv, &pages, &w, &h);
+    assert_int_equal(pages, 1);
+    if (fabs(w - s->cover_w) > 0.01 || fabs(h - s->page_h) > 0.01)
+        fail_msg("cover %s %s: %g x %g pt, want %g x %g", s->trim, s->binding, w, h,
+                 s->cover_w, s->page_h);
+    assert_true(fonts_all_embedded(in) >= 1);
+    assert_true(fonts_all_embedded(cv) >= 1);
+    /* nothing left behind under a temporary name */
+    char *tmp = pdf(dir, "interior.pdf.tmp");
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    g_free(tmp);
+    g_free(in);
+    g_free(cv);
+    g_free(dir);
+}
+
+static void
+test_square_hardcover(void **state)
+{
+    (void)state;
+    /* 24 story pages + title, dedication, ending, colophon = 28 */
+    struct shape s = {"8.5x8.5", "hardcover", 24, 28, 630, 630, (17 + 0.25 + 0.25) * 72};
+    check_book(&s);
+}
+
+static void
+test_8x10_paperback(void **state)
+{
+    (void)state;
+    /* 28 content pages padded to the paperback minimum of 32 */
+    struct shape s = {"8x10", "paperback", 24, 32, 594, 738, (16 + 32 / 444.0 + 0.06 + 0.25) * 72};
+    check_book(&s);
+}
+
+static void
+test_6x9_hardcover(void **state)
+{
+    (void)state;
+    struct shape s = {"6x9", "hardcover", 24, 28, 450, 666, (12 + 0.25 + 0.25) * 72};
+    check_book(&s);
+}
+
+/* A paperback's spine grows with its pages (pages/444 + 0.06 in). */
+static void
+test_cover_grows(void **state)
+{
+    (void)state;
+    const struct {
+        size_t story;
+        int pages;
+    } c[] = {{24, 32}, {32, 36}, {196, 200}};
+    double last = 0;
+    for (size_t i = 0; i < 3; i++) {
+        char *dir = make_folder("8.5x8.5", c[i].story);
+        struct err e = {0};
+        if (render(dir, "Léa", "en", "8.5x8.5", "paperback", c[i].story, NULL, &e) != 0)
+            fail_msg("%s", e.msg);
+        char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+        int pages;
+        double w, h;
+        pdf_info(in, &pages, &w, &h);
+        assert_int_equal(pages, c[i].pages);
+        pdf_info(cv, &pages, &w, &h);
+        double want = (17 + c[i].pages / 444.0 + 0.06 + 0.25) * 72;
+        if (fabs(w - want) > 0.01)
+            fail_msg("%d pages: cover %g pt wide, want %g", c[i].pages, w, want);
+        assert_true(w > last);
+        last = w;
+        /* 200 pages: the spine carries the title; thinner spines do not */
+        char *spine = run("pdftotext -x %d -y 0 -W %d -H 630 '%s' -",
+                          (int)(9 + 8.5 * 72), (int)(c[i].pages / 444.0 * 72 + 5), cv);
+        if (c[i].pages >= 80)
+            assert_non_null(strstr(spine, "Fern"));
+        else
+            assert_null(strstr(spine, "Fern"));
+        g_free(spine);
+        g_free(in);
+        g_free(cv);
+        g_free(dir);
+    }
+}
+
+/* What a reader sees: the name and the story's words, a real picture on a
+ * story page, the JPEG embedded byte for byte, the metadata. */
+static void
+test_content(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 24);
+    struct err e = {0};
+    if (render(dir, "Léa", "en", "8.5x8.5", "hardcover", 24, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+    assert_true(text_has(in, 1, "Léa and the Secret of Fern Valley"));
+    assert_true(text_has(in, 1, "A story for Léa"));
+    assert_true(text_has(in, 2, "never too small"));
+    assert_true(text_has(in, 3, "where a little green dinosaur was waiting."));
+    assert_true(text_has(in, 27, "The End"));
+    assert_true(text_has(in, 28, "A1001"));
+    assert_true(text_has(in, 28, "Made with storypress"));
+    assert_true(text_has(cv, 0, "Secret of Fern Valley"));
+    assert_true(text_has(cv, 0, "A story for Léa"));
+    assert_true(text_has(cv, 0, "knocks at the window"));
+
+    double sd, mean;
+    page_look(in, 3, &sd, &mean);
+    if (sd < 10 || mean < 60)
+        fail_msg("story page looks blank or black: mean %.1f, spread %.1f", mean, sd);
+    page_look(cv, 1, &sd, &mean);
+    assert_true(sd > 10 && mean > 60);
+
+    char *imgdir = g_strdup_printf("%s/imgs", dir);
+    assert_int_equal(mkdir(imgdir, 0755), 0);
+    char *list = run("pdfimages -j -f 3 -l 3 '%s' '%s/p' && ls '%s'", in, imgdir, imgdir);
+    assert_non_null(strstr(list, "p-000.jpg"));
+    g_free(list);
+    char *a = NULL, *b = NULL;
+    size_t alen, blen;
+    char *extracted = g_strdup_printf("%s/p-000.jpg", imgdir);
+    char *orig = g_strdup_printf("%s/art/page-01.jpg", dir);
+    assert_true(g_file_get_contents(extracted, &a, &alen, NULL));
+    assert_true(g_file_get_contents(orig, &b, &blen, NULL));
+    assert_int_equal(alen, blen);
+    assert_memory_equal(a, b, alen);
+    g_free(a);
+    g_free(b);
+    g_free(extracted);
+    g_free(orig);
+    g_free(imgdir);
+
+    char *info = run("pdfinfo '%s'", in);
+    assert_string_equal(info_field(info, "Title"), "Léa and the Secret of Fern Valley");
+    assert_string_equal(info_field(info, "Creator"), "storypress");
+    assert_string_equal(info_field(info, "Encrypted"), "no");
+    assert_string_equal(info_field(info, "CreationDate"), "Thu Jan  1 00:00:00 2026 UTC");
+    g_free(info);
+    g_free(in);
+    g_free(cv);
+    g_free(dir);
+}
+
+/* All text inside the safety margin; story text below the face zone. */
+static void
+test_safe_area(void **state)
+{
+    (void)state;
+    char *dir = make_folder("6x9", 24);
+    struct err e = {0};
+    if (render(dir, "Léa", "en", "6x9", "hardcover", 24, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+    struct word *w;
+    int n = words_of(in, &w);
+    assert_true(n > 24 * 8);
+    double lo = (0.125 + 0.5) * 72, hix = 450 - lo, hiy = 666 - lo;
+    for (int i = 0; i < n; i++) {
+        if (w[i].x0 < lo - 0.5 || w[i].y0 < lo - 0.5 || w[i].x1 > hix + 0.5 ||
+            w[i].y1 > hiy + 0.5)
+            fail_msg("page %d: \"%s\" at %.1f,%.1f-%.1f,%.1f is outside the safety margin",
+                     w[i].page, w[i].text, w[i].x0, w[i].y0, w[i].x1, w[i].y1);
+        if (w[i].page >= 3 && w[i].page <= 26 && w[i].y0 < 666 * 0.65)
+            fail_msg("page %d: \"%s\" at y %.1f covers the face zone", w[i].page, w[i].text,
+                     w[i].y0);
+    }
+    free(w);
+
+    /* cover: back and front panels each keep their own safety margin, and
+     * the back's lower right stays clear for the barcode */
+    n = words_of(cv, &w);
+    double tw = 6 * 72, bleed = 9, safe = 36, spine = 0.25 * 72;
+    for (int i = 0; i < n; i++) {
+        int back = w[i].x1 < bleed + tw;
+        double px0 = back ? bleed : bleed + tw + spine;
+        if (w[i].x0 < px0 + safe - 0.5 || w[i].x1 > px0 + tw - safe + 0.5 ||
+            w[i].y0 < bleed + safe - 0.5 || w[i].y1 > 666 - bleed - safe + 0.5)
+            fail_msg("cover: \"%s\" at %.1f,%.1f is outside the safety margin", w[i].text,
+                     w[i].x0, w[i].y0);
+        if (back && w[i].x1 > bleed + tw - 2.5 * 72 && w[i].y1 > 666 - bleed - 1.5 * 72)
+            fail_msg("cover: \"%s\" is in the barcode area", w[i].text);
+    }
+    free(w);
+    g_free(in);
+    g_free(cv);
+    g_free(dir);
+}
+
+static void
+test_facing(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 24);
+    struct err e = {0};
+    if (render(dir, "Léa", "fr", "8.5x8.5", "hardcover", 24, "facing", &e) != 0)
+        fail_msg("%s", e.msg);
+    char *in = pdf(dir, "interior.pdf");
+    int pages;
+    double w, h;
+    pdf_info(in, &pages, &w, &h);
+    /* title, quiet page, dedication, 24 spreads, ending, colophon: 53 → 56 */
+    assert_int_equal(pages, 56);
+    /* the first spread: text on the left (page 4), picture on the right (5) */
+    assert_true(text_has(in, 4, "where a little green dinosaur was waiting."));
+    char *list = run("pdfimages -list -f 4 -l 5 '%s'", in);
+    char **lines = g_strsplit(list, "\n", -1);
+    int on4 = 0, on5 = 0;
+    for (int i = 2; lines[i]; i++) {
+        int page;
+        if (sscanf(lines[i], "%d", &page) == 1)
+            on4 += page == 4, on5 += page == 5;
+    }
+    assert_int_equal(on4, 0);
+    assert_int_equal(on5, 1);
+    g_strfreev(lines);
+    g_free(list);
+    /* the words the renderer adds speak the book's language */
+    assert_true(text_has(in, 1, "Une histoire pour Léa"));
+    assert_true(text_has(in, 56 - 3, "Fabriqué avec storypress"));
+    g_free(in);
+    g_free(dir);
+}
+
+static void
+test_text_too_long(void **state)
+{
+    (void)state;
+    char *dir = make_folder("6x9", 24);
+    struct config *cfg = make_config(NULL);
+    json_t *order = make_order("A1002", "Léa", 5, "en", "6x9", "hardcover");
+    json_t *story = make_story("A1002", "en", 24, "Léa");
+    GString *long_text = g_string_new(NULL);
+    while (long_text->len < 590)
+        g_string_append(long_text, "The little dinosaur walked on and on. ");
+    json_object_set_new(json_array_get(json_object_get(story, "pages"), 6), "text",
+                        json_string(long_text->str));
+    struct err e = {0};
+    assert_int_equal(render_book(cfg, order, story, dir, &e), -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    if (!strstr(e.msg, "page 7: text does not fit at 13 pt"))
+        fail_msg("unexpected error: %s", e.msg);
+    char *in = pdf(dir, "interior.pdf"), *tmp = pdf(dir, "interior.pdf.tmp");
+    assert_int_not_equal(access(in, F_OK), 0);
+    assert_int_not_equal(access(tmp, F_OK), 0);
+    g_free(in);
+    g_free(tmp);
+    g_string_free(long_text, TRUE);
+    json_decref(order);
+    json_decref(story);
+    config_free(cfg);
+    g_free(dir);
+}
+
+/* Every script a child's name may come in, with the book's font first and
+ * fontconfig's fallbacks: no missing glyph, every font embedded. */
+static void
+test_names(void **state)
+{
+    (void)state;
+    const char *names[] = {"Zoë", "Łukasz", "Ньюша", "Αλέξης", "مريم", "נועה", "美咲", "서준"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *dir = make_folder("8.5x8.5", 2);
+        struct err e = {0};
+        if (render(dir, names[i], "en", "8.5x8.5", "hardcover", 2, NULL, &e) != 0)
+            fail_msg("%s: %s", names[i], e.msg);
+        char *cv = pdf(dir, "cover.pdf"), *in = pdf(dir, "interior.pdf");
+        assert_true(fonts_all_embedded(cv) >= 2 || i < 4);
+        fonts_all_embedded(in);
+        /* pdftotext gives right-to-left names in logical order too */
+        assert_true(text_has(cv, 0, names[i]));
+        g_free(cv);
+        g_free(in);
+        g_free(dir);
+    }
+}
+
+static void
+test_missing_glyph(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 2);
+    struct err e = {0};
+    assert_int_equal(render(dir, "Léa\xEE\x80\x80", "en", "8.5x8.5", "hardcover", 2, NULL, &e),
+                     -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    if (!strstr(e.msg, "cover: no font has a glyph for U+E000 in the child's name"))
+        fail_msg("unexpected error: %s", e.msg);
+    g_free(dir);
+}
+
+static void
+test_wrong_size(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 2);
+    char *small = g_strdup_printf("%s/art/page-02.jpg", dir);
+    assert_int_equal(unlink(small), 0);
+    write_jpeg(small, 1024, 1024, 3, 0);
+    struct err e = {0};
+    assert_int_equal(render(dir, "Léa", "en", "8.5x8.5", "hardcover", 2, NULL, &e), -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    if (!strstr(e.msg, "art/page-02.jpg: 1024×1024 pixels, the page needs 2625×2625 (300 dpi)"))
+        fail_msg("unexpected error: %s", e.msg);
+    /* a missing picture is named too */
+    assert_int_equal(unlink(small), 0);
+    err_clear(&e);
+    assert_int_equal(render(dir, "Léa", "en", "8.5x8.5", "hardcover", 2, NULL, &e), -1);
+    assert_non_null(strstr(e.msg, "art/page-02.jpg"));
+    g_free(small);
+    g_free(dir);
+}
+
+/* A progressive JPEG is embedded as it is (PDF 1.3 reads it); the frame
+ * header parser refuses what a PDF cannot carry. */
+static void
+test_jpeg_kinds(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 2);
+    char *p1 = g_strdup_printf("%s/art/page-01.jpg", dir);
+    assert_int_equal(unlink(p1), 0);
+    write_jpeg(p1, 2625, 2625, 5, 1);
+    struct err e = {0};
+    if (render(dir, "Léa", "en", "8.5x8.5", "hardcover", 2, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    double sd, mean;
+    char *in = pdf(dir, "interior.pdf");
+    page_look(in, 3, &sd, &mean);
+    assert_true(sd > 10 && mean > 60);
+    g_free(in);
+    g_free(p1);
+    g_free(dir);
+
+    /* SOI, SOF (precision, h, w, components), EOI */
+    unsigned char j[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 32, 3, 1, 0x22, 0,
+                         0,    0,    0xFF, 0xD9};
+    struct render_jpeg_info info;
+    assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), 0);
+    assert_int_equal(info.width, 32);
+    assert_int_equal(info.height, 16);
+    j[11] = 4;
+    assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), -1);
+    assert_non_null(strstr(e.msg, "CMYK"));
+    j[11] = 3;
+    j[3] = 0xC9; /* arithmetic coding */
+    assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), -1);
+    assert_non_null(strstr(e.msg, "arithmetic"));
+    j[3] = 0xC0;
+    j[6] = 12;
+    assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), -1);
+    assert_non_null(strstr(e.msg, "12-bit"));
+    j[6] = 8;
+    assert_int_equal(render_jpeg_parse(j, sizeof j - 2, "x.jpg", &info, &e), -1);
+    assert_non_null(strstr(e.msg, "truncated"));
+    j[5] = 200; /* a segment longer than the file */
+    assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), -1);
+    assert_non_null(strstr(e.msg, "corrupt"));
+    assert_int_equal(render_jpeg_parse((const unsigned char *)"GIF89a", 6, "x.jpg", &info, &e),
+                     -1);
+}
+
+static int
+setup(void **state)
+{
+    (void)state;
+    char tmpl[] = "/tmp/test_render.XXXXXX";
+    const char *d = mkdtemp(tmpl);
+    if (!d)
+        return -1;
+    root = g_strdup(d);
+    /* The colophon's date stays the same from run to run. */
+    setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    if (!getenv("KEEP_TEST_OUTPUT"))
+        fsu_remove_tree(root, &e);
+    else
+        fprintf(stderr, "test output kept in %s\n", root);
+    g_free(root);
+    return 0;
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_square_hardcover),
+        cmocka_unit_test(test_8x10_paperback),
+        cmocka_unit_test(test_6x9_hardcover),
+        cmocka_unit_test(test_cover_grows),
+        cmocka_unit_test(test_content),
+        cmocka_unit_test(test_safe_area),
+        cmocka_unit_test(test_facing),
+        cmocka_unit_test(test_text_too_long),
+        cmocka_unit_test(test_names),
+        cmocka_unit_test(test_missing_glyph),
+        cmocka_unit_test(test_wrong_size),
+        cmocka_unit_test(test_jpeg_kinds),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
