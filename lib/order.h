@@ -15,6 +15,10 @@
 /* Largest drop accepted, bytes. */
 #define ORDER_MAX_BYTES (256 * 1024)
 
+/* Bounds on the shop's free "meta" object: compact JSON size and nesting. */
+#define ORDER_META_MAX_BYTES (16 * 1024)
+#define ORDER_META_MAX_DEPTH 16
+
 /* A list of messages, in the order found. */
 struct order_errors {
     char **msg;
@@ -40,6 +44,11 @@ struct order_defaults {
  * any input. */
 json_t *order_parse(const char *buf, size_t len, const struct order_defaults *def,
                     struct order_errors *errs);
+
+/* The order id of a drop that may be invalid otherwise (for logging a
+ * rejected drop): a fresh string (free()), or NULL when the drop is not a
+ * JSON object or holds no valid order_id. */
+char *order_peek_id(const char *buf, size_t len);
 
 /* Accessors on a normalised order (never NULL on one that passed). */
 const char *order_id(const json_t *order);
