@@ -327,12 +327,16 @@ main(int argc, char **argv)
     t.cfg = config_load(t.cfgpath, &e);
     if (!t.cfg)
         return tool_fail("%s", e.msg);
-    log_init("storypress", log_level_parse(config_str(t.cfg, "log_level")), LOG_PREFIX_NEVER);
+    /* The tool says what it did on stdout; the log only adds warnings. */
+    int level = log_level_parse(config_str(t.cfg, "log_level"));
+    log_init("storypress", level > LOG_WARNING ? LOG_WARNING : level, LOG_PREFIX_NEVER);
     static char worker[96];
     struct passwd *pw = getpwuid(getuid());
     snprintf(worker, sizeof worker, "storypress:%s", pw ? pw->pw_name : "?");
     t.worker = worker;
-    optind = 1; /* commands parse their own options, argv[0] being their name */
+    /* Commands parse their own options, argv[0] being their name; 0 makes
+     * glibc's getopt start afresh. */
+    optind = 0;
     int rc = cmd->run(&t, argc - first, argv + first);
     if (t.sp_open)
         spool_close(&t.sp);
