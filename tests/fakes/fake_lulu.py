@@ -1,0 +1,641 @@
+#!/usr/bin/env python3
+"""fake_lulu.py — a stand-in for Lulu's print API, for the print stage's tests.
+
+Speaks the wire format of ../shared/specs/lulu-print-api.openapi.yml for what
+storypress uses: the OAuth2 token endpoint (client credentials, HTTP Basic),
+POST/GET /print-jobs/, GET /print-jobs/{id}/, GET /print-jobs/{id}/status/
+and POST /print-job-cost-calculations/, with Lulu's (Django REST Framework)
+error shapes.  Listens on 127.0.0.1 on a port the OS picks, prints the port
+on stdout, keeps its jobs in memory and in a JSON state file, and exits by
+itself after --timeout seconds, or on SIGTERM.
+
+Misbehaviour on demand (flags at start, or POST /__control with JSON):
+  delay_ms          wait before every API answer
+  token_expiry      seconds a token lives (expired tokens get 401)
+  unauthorized      answer 401 to the next N API requests (valid token or not)
+  fail_rate         answer fail_status to this fraction of API requests
+  fail_status       500, 429, ... (seeded random: --seed)
+  fail_when         before (nothing done), after (POST /print-jobs/ creates
+                    the job, then fails), both (either, at random)
+  hang_posts        the next N POST /print-jobs/ create the job, then hang
+                    without answering (hang_seconds, or until release_hangs)
+  reject            {"<external_id>": "reason"}: that job is REJECTED at its
+                    next status poll
+  advance           "poll": each status poll moves a job one step along
+                    CREATED → PRODUCTION_READY → IN_PRODUCTION → SHIPPED
+                    (advance_steps steps); "manual": only set_status moves it
+  set_status        {"id": N, "status": "SHIPPED"} (or "external_id")
+  release_hangs     true: hanging requests give up now
+  revoke_tokens     true: every token issued so far is refused
+GET /__state answers the state (also written to --state-file): jobs,
+posts (jobs created per external_id), token_requests, requests per route.
+"""
+
+import argparse
+import base64
+import datetime
+import json
+import os
+import random
+import re
+import signal
+import sys
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+TOKEN_PATH = "/auth/realms/glasstree/protocol/openid-connect/token"
+STEPS = ["CREATED", "PRODUCTION_READY", "IN_PRODUCTION", "SHIPPED"]
+SHIPPING_LEVELS = ["MAIL", "PRIORITY_MAIL", "GROUND_HD", "GROUND_BUS", "GROUND",
+                   "EXPEDITED", "EXPRESS"]
+PHONE_RE = re.compile(r"^\+?[\d\s\-./()]{8,20}$")
+REQUIRED = "This field is required."
+
+
+def now_iso():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+class Fake:
+    """The server's state; every access holds self.lock."""
+
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.settings = {
+            "delay_ms": args.delay_ms,
+            "token_expiry": args.token_expiry,
+            "unauthorized": 0,
+            "fail_rate": args.fail_rate,
+            "fail_status": args.fail_status,
+            "fail_when": args.fail_when,
+            "hang_posts": 0,
+            "hang_seconds": 30,
+            "advance": args.advance,
+            "advance_steps": 1,
+            "publish_dir": args.publish_dir,
+            "publish_url": args.publish_url,
+        }
+        self.reject = {}
+        self.tokens = {}          # token -> expiry (time.time())
+        self.jobs = {}            # id -> job
+        self.next_id = 1000
+        self.next_line_item = 5000
+        self.posts = {}           # external_id -> jobs created
+        self.post_attempts = {}   # external_id -> POST requests seen
+        self.token_requests = 0
+        self.requests = {}
+        self.files_seen = {}      # job id -> {"interior": bool, "cover": bool}
+        self.release = threading.Event()
+
+    def snapshot(self):
+        return {
+            "jobs": self.jobs,
+            "posts": self.posts,
+            "post_attempts": self.post_attempts,
+            "token_requests": self.token_requests,
+            "requests": self.requests,
+            "files_seen": self.files_seen,
+            "settings": self.settings,
+        }
+
+    def save(self):
+        if not self.args.state_file:
+            return
+        tmp = self.args.state_file + ".tmp"
+        with open(tmp, "w") as f:
+            json.dump(self.snapshot(), f, indent=1, sort_keys=True)
+        os.replace(tmp, self.args.state_file)
+
+
+def drf_required(obj, fields, errors):
+    for k in fields:
+        v = obj.get(k) if isinstance(obj, dict) else None
+        if v is None or (isinstance(v, str) and not v.strip()):
+            errors[k] = [REQUIRED]
+
+
+def check_address(addr, full):
+    """Errors of a shipping_address (full: the print job's stricter rules)."""
+    if not isinstance(addr, dict):
+        return {"non_field_errors": ["Invalid data. Expected a dictionary, but got %s."
+                                     % type(addr).__name__]}
+    e = {}
+    req = ["street1", "city", "country_code", "postcode", "phone_number"]
+    if full:
+        req = ["name", "street1", "city", "country_code", "postcode", "phone_number", "email"]
+    drf_required(addr, req, e)
+    cc = addr.get("country_code")
+    if isinstance(cc, str) and cc and len(cc) != 2:
+        e["country_code"] = ["Ensure this field has no more than 2 characters."]
+    ph = addr.get("phone_number")
+    if isinstance(ph, str) and ph and not PHONE_RE.match(ph):
+        e["phone_number"] = ["Enter a valid phone number."]
+    if addr.get("country_code") in ("US", "CA", "AU", "MX") and not addr.get("state_code"):
+        e["state_code"] = ["A state code is required for this country."]
+    return e
+
+
+def check_job(body):
+    e = {}
+    if not isinstance(body, dict):
+        return {"non_field_errors": ["Invalid data."]}
+    drf_required(body, ["contact_email", "shipping_level"], e)
+    if body.get("shipping_level") and body["shipping_level"] not in SHIPPING_LEVELS:
+        e["shipping_level"] = ['"%s" is not a valid choice.' % body["shipping_level"]]
+    if "shipping_address" not in body:
+        e["shipping_address"] = [REQUIRED]
+    else:
+        ae = check_address(body["shipping_address"], True)
+        if ae:
+            e["shipping_address"] = ae
+    items = body.get("line_items")
+    if not isinstance(items, list) or not items:
+        e["line_items"] = [REQUIRED] if items is None else ["This list may not be empty."]
+    else:
+        le, bad = [], False
+        for it in items:
+            x = {}
+            if not isinstance(it, dict):
+                le.append({"non_field_errors": ["Invalid data."]})
+                bad = True
+                continue
+            q = it.get("quantity")
+            if not isinstance(q, int) or q < 1:
+                x["quantity"] = [REQUIRED if q is None else "A valid integer is required."]
+            if not it.get("title"):
+                x["title"] = [REQUIRED]
+            if not it.get("printable_id"):
+                pn = it.get("printable_normalization")
+                if not isinstance(pn, dict):
+                    x["printable_normalization"] = [REQUIRED]
+                else:
+                    pe = {}
+                    for part in ("cover", "interior"):
+                        src = pn.get(part)
+                        if not isinstance(src, dict) or not src.get("source_url"):
+                            pe[part] = {"source_url": [REQUIRED]}
+                    if not (pn.get("pod_package_id") or it.get("pod_package_id")):
+                        pe["pod_package_id"] = [REQUIRED]
+                    if pe:
+                        x["printable_normalization"] = pe
+            le.append(x)
+            bad = bad or bool(x)
+        if bad:
+            e["line_items"] = le
+    return e
+
+
+def check_cost(body):
+    e = {}
+    if not isinstance(body, dict):
+        return {"non_field_errors": ["Invalid data."]}
+    drf_required(body, ["shipping_option"], e)
+    if body.get("shipping_option") and body["shipping_option"] not in SHIPPING_LEVELS:
+        e["shipping_option"] = ['"%s" is not a valid choice.' % body["shipping_option"]]
+    if "shipping_address" not in body:
+        e["shipping_address"] = [REQUIRED]
+    else:
+        ae = check_address(body["shipping_address"], False)
+        if ae:
+            e["shipping_address"] = ae
+    items = body.get("line_items")
+    if not isinstance(items, list) or not items:
+        e["line_items"] = [REQUIRED]
+    else:
+        le, bad = [], False
+        for it in items:
+            x = {}
+            drf_required(it, ["pod_package_id"], x)
+            for k in ("quantity", "page_count"):
+                if not isinstance(it.get(k), int) or it.get(k) < 1:
+                    x[k] = [REQUIRED]
+            le.append(x)
+            bad = bad or bool(x)
+        if bad:
+            e["line_items"] = le
+    return e
+
+
+def status_view(job):
+    """GET /print-jobs/{id}/status/: the job's status, with line item statuses."""
+    st = dict(job["status"])
+    lis = []
+    for li in job["line_items"]:
+        lis.append({"name": li["status"]["name"], "messages": li["status"].get("messages", {}),
+                    "line_item_id": li["id"]})
+    st["line_item_statuses"] = lis
+    st["print_job_id"] = job["id"]
+    return st
+
+
+def set_job_status(job, name, message=None):
+    msgs = {
+        "CREATED": "Print-job is currently being validated",
+        "PRODUCTION_READY": "Production delay has ended",
+        "IN_PRODUCTION": "Print-job submitted to printer",
+        "SHIPPED": "All line-items were shipped",
+    }
+    job["status"] = {"name": name, "message": message or msgs.get(name, name),
+                     "changed": now_iso()}
+    job["date_modified"] = now_iso()
+    for li in job["line_items"]:
+        if name == "SHIPPED":
+            tid = "TRK-%s-%s" % (job["id"], li["id"])
+            url = "https://tracking.example/%s" % tid
+            li["status"] = {"name": "SHIPPED", "messages": {
+                "tracking_id": tid, "tracking_urls": [url], "carrier_name": "FakeCarrier"}}
+            li["tracking_id"] = tid
+            li["tracking_urls"] = [url]
+            li["carrier_name"] = "FakeCarrier"
+        elif name in ("REJECTED", "ERROR", "CANCELED"):
+            li["status"] = {"name": "REJECTED" if name != "ERROR" else "ERROR",
+                            "messages": {"error": message or name}}
+        elif name == "IN_PRODUCTION":
+            li["status"] = {"name": "IN_PRODUCTION", "messages": {}}
+        else:
+            li["status"] = {"name": "CREATED" if name == "CREATED" else "ACCEPTED",
+                            "messages": {"info": "Line-item is currently being validated"}}
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "fake-lulu/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet unless asked
+        if self.server.fake.args.verbose:
+            sys.stderr.write("fake_lulu: " + (fmt % args) + "\n")
+
+    # -- helpers --
+    def body(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(n) if n > 0 else b""
+
+    def answer(self, code, obj=None, extra=None):
+        data = b"" if obj is None else json.dumps(obj).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (extra or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def count(self, route):
+        f = self.server.fake
+        f.requests[route] = f.requests.get(route, 0) + 1
+
+    def authorised(self):
+        """Checks the bearer token; answers 401 and returns False otherwise."""
+        f = self.server.fake
+        auth = self.headers.get("Authorization", "")
+        with f.lock:
+            if f.settings["unauthorized"] > 0:
+                f.settings["unauthorized"] -= 1
+                f.save()
+                ok = False
+            else:
+                tok = auth[7:] if auth.startswith("Bearer ") else None
+                ok = tok is not None and f.tokens.get(tok, 0) > time.time()
+        if not ok:
+            self.answer(401, {"detail": "Authentication credentials were not provided."})
+        return ok
+
+    def injected_failure(self):
+        """Returns the status to fail with (before doing anything), or None."""
+        f = self.server.fake
+        with f.lock:
+            rate = f.settings["fail_rate"]
+            if rate <= 0 or f.rng.random() >= rate:
+                return None
+            return f.settings["fail_status"]
+
+    def fail(self, code):
+        extra = {"Retry-After": "1"} if code == 429 else None
+        detail = "Request was throttled." if code == 429 else "Server Error (%d)" % code
+        self.answer(code, {"detail": detail}, extra)
+
+    def delay(self):
+        ms = self.server.fake.settings["delay_ms"]
+        if ms > 0:
+            time.sleep(ms / 1000.0)
+
+    # -- routes --
+    def do_GET(self):
+        u = urllib.parse.urlsplit(self.path)
+        f = self.server.fake
+        if u.path == "/__state":
+            with f.lock:
+                return self.answer(200, f.snapshot())
+        self.delay()
+        m = re.fullmatch(r"/print-jobs/(\d+)/(status/)?", u.path)
+        route = "GET /print-jobs/" if u.path == "/print-jobs/" else (
+            "GET /print-jobs/{id}/status/" if m and m.group(2) else
+            "GET /print-jobs/{id}/" if m else "GET other")
+        with f.lock:
+            self.count(route)
+        if not self.authorised():
+            return
+        code = self.injected_failure()
+        if code:
+            return self.fail(code)
+        if u.path == "/print-jobs/":
+            return self.list_jobs(urllib.parse.parse_qs(u.query))
+        if not m:
+            return self.answer(404, {"detail": "Not found."})
+        with f.lock:
+            job = f.jobs.get(m.group(1))
+            if not job:
+                return self.answer(404, {"detail": "Not found."})
+            if m.group(2):
+                self.advance(job)
+                f.save()
+                return self.answer(200, status_view(job))
+            return self.answer(200, job)
+
+    def advance(self, job):
+        f = self.server.fake
+        name = job["status"]["name"]
+        if job["external_id"] in f.reject and name in STEPS[:2]:
+            set_job_status(job, "REJECTED", f.reject[job["external_id"]])
+            return
+        if f.settings["advance"] != "poll" or name not in STEPS:
+            return
+        i = min(STEPS.index(name) + f.settings["advance_steps"], len(STEPS) - 1)
+        if STEPS[i] != name:
+            set_job_status(job, STEPS[i])
+
+    def list_jobs(self, q):
+        f = self.server.fake
+        search = (q.get("search") or [""])[0].lower()
+        page = int((q.get("page") or ["1"])[0])
+        size = int((q.get("page_size") or ["100"])[0])
+        with f.lock:
+            jobs = sorted(f.jobs.values(), key=lambda j: j["id"])
+            if search:
+                def hay(j):
+                    parts = [str(j["id"]), j.get("external_id") or "", j["status"]["name"]]
+                    for li in j["line_items"]:
+                        parts += [li.get("external_id") or "", li.get("title") or ""]
+                    return " ".join(parts).lower()
+                jobs = [j for j in jobs if search in hay(j)]
+            if "status" in q:
+                jobs = [j for j in jobs if j["status"]["name"] == q["status"][0]]
+            if "id" in q:
+                jobs = [j for j in jobs if str(j["id"]) == q["id"][0]]
+            total = len(jobs)
+            start = (page - 1) * size
+            if page < 1 or (start >= total and page > 1):
+                return self.answer(404, {"detail": "Invalid page."})
+            chunk = jobs[start:start + size]
+            base = "http://127.0.0.1:%d/print-jobs/" % self.server.server_address[1]
+            nxt = None
+            if start + size < total:
+                q2 = dict((k, v[0]) for k, v in q.items())
+                q2["page"] = str(page + 1)
+                nxt = base + "?" + urllib.parse.urlencode(q2)
+            prev = None
+            if page > 1:
+                q2 = dict((k, v[0]) for k, v in q.items())
+                q2["page"] = str(page - 1)
+                prev = base + "?" + urllib.parse.urlencode(q2)
+            return self.answer(200, {"count": total, "next": nxt, "previous": prev,
+                                     "results": chunk})
+
+    def do_POST(self):
+        u = urllib.parse.urlsplit(self.path)
+        f = self.server.fake
+        raw = self.body()
+        if u.path == "/__control":
+            return self.control(raw)
+        if u.path == TOKEN_PATH:
+            return self.token(raw)
+        self.delay()
+        with f.lock:
+            self.count("POST " + u.path)
+        if u.path not in ("/print-jobs/", "/print-job-cost-calculations/"):
+            return self.answer(404, {"detail": "Not found."})
+        if not self.authorised():
+            return
+        try:
+            body = json.loads(raw or b"null")
+        except ValueError:
+            return self.answer(400, {"detail": "JSON parse error."})
+        if u.path == "/print-job-cost-calculations/":
+            code = self.injected_failure()
+            if code:
+                return self.fail(code)
+            return self.cost(body)
+        return self.create(body)
+
+    def token(self, raw):
+        f = self.server.fake
+        with f.lock:
+            f.token_requests += 1
+            self.count("POST token")
+            f.save()
+        ctype = self.headers.get("Content-Type", "")
+        form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+        auth = self.headers.get("Authorization", "")
+        want = base64.b64encode(("%s:%s" % (f.args.client_key, f.args.client_secret)).encode())
+        if not ctype.startswith("application/x-www-form-urlencoded") or \
+                form.get("grant_type") != ["client_credentials"]:
+            return self.answer(400, {"error": "unsupported_grant_type",
+                                     "error_description": "Unsupported grant_type"})
+        if auth != "Basic " + want.decode():
+            return self.answer(401, {"error": "unauthorized_client",
+                                     "error_description": "Invalid client or Invalid client credentials"})
+        code = self.injected_failure()
+        if code:
+            return self.fail(code)
+        tok = base64.urlsafe_b64encode(os.urandom(24)).decode().rstrip("=")
+        with f.lock:
+            life = f.settings["token_expiry"]
+            f.tokens[tok] = time.time() + life
+        return self.answer(200, {"access_token": tok, "expires_in": life,
+                                 "refresh_expires_in": 0, "token_type": "bearer",
+                                 "not-before-policy": 0, "scope": "profile email"})
+
+    def cost(self, body):
+        e = check_cost(body)
+        if e:
+            return self.answer(400, e)
+        total = 0.0
+        lines = []
+        for it in body["line_items"]:
+            unit = 2.50 + 0.02 * it["page_count"]
+            line = unit * it["quantity"]
+            total += line
+            lines.append({"cost_excl_discounts": "%.2f" % unit, "discounts": [],
+                          "quantity": it["quantity"], "tax_rate": "0.000000",
+                          "total_cost_excl_discounts": "%.2f" % line,
+                          "total_cost_excl_tax": "%.2f" % line,
+                          "total_cost_incl_tax": "%.2f" % line, "total_tax": "0.00",
+                          "unit_tier_cost": None})
+        ship = 4.99
+        return self.answer(201, {
+            "currency": "USD", "line_item_costs": lines,
+            "shipping_cost": {"tax_rate": "0.000000", "total_cost_excl_tax": "%.2f" % ship,
+                              "total_cost_incl_tax": "%.2f" % ship, "total_tax": "0.00"},
+            "total_cost_excl_tax": "%.2f" % (total + ship),
+            "total_cost_incl_tax": "%.2f" % (total + ship),
+            "total_discount_amount": "0.00", "total_tax": "0.00",
+            "shipping_address": body["shipping_address"]})
+
+    def create(self, body):
+        f = self.server.fake
+        ext = body.get("external_id") if isinstance(body, dict) else None
+        with f.lock:
+            if ext:
+                f.post_attempts[ext] = f.post_attempts.get(ext, 0) + 1
+            when = f.settings["fail_when"]
+            failing = f.settings["fail_rate"] > 0 and f.rng.random() < f.settings["fail_rate"]
+            if failing and when == "both":
+                when = f.rng.choice(["before", "after"])
+            f.save()
+        if failing and when == "before":
+            return self.fail(f.settings["fail_status"])
+        e = check_job(body)
+        if e:
+            return self.answer(400, e)
+        with f.lock:
+            jid = f.next_id
+            f.next_id += 1
+            items = []
+            for it in body["line_items"]:
+                pn = dict(it.get("printable_normalization") or {})
+                items.append({
+                    "id": f.next_line_item, "external_id": it.get("external_id"),
+                    "title": it.get("title"), "quantity": it["quantity"],
+                    "pod_package_id": pn.get("pod_package_id") or it.get("pod_package_id"),
+                    "printable_id": None, "printable_normalization": pn,
+                    "status": {"name": "CREATED", "messages": {
+                        "info": "Line-item is currently being validated"}},
+                })
+                f.next_line_item += 1
+            job = {
+                "id": jid, "external_id": ext, "contact_email": body["contact_email"],
+                "line_items": items, "shipping_address": body["shipping_address"],
+                "shipping_level": body["shipping_level"],
+                "shipping_option_level": body["shipping_level"],
+                "production_delay": body.get("production_delay", 60),
+                "production_due_time": None, "order_id": None,
+                "date_created": now_iso(), "date_modified": now_iso(),
+                "costs": {"line_item_costs": None, "shipping_cost": None,
+                          "total_cost_excl_tax": None, "total_cost_incl_tax": None,
+                          "total_tax": None},
+            }
+            set_job_status(job, "CREATED")
+            f.jobs[str(jid)] = job
+            if ext:
+                f.posts[ext] = f.posts.get(ext, 0) + 1
+            f.files_seen[str(jid)] = self.files_present(items)
+            hang = f.settings["hang_posts"] > 0
+            if hang:
+                f.settings["hang_posts"] -= 1
+                f.release.clear()
+            f.save()
+        if hang:
+            # Accepted, but the answer never comes: the client's timeout (or
+            # its death) decides what happens next.
+            f.release.wait(f.settings["hang_seconds"])
+            self.close_connection = True
+            return
+        if failing and when == "after":
+            return self.fail(f.settings["fail_status"])
+        return self.answer(201, job)
+
+    def files_present(self, items):
+        """Whether the published files the job names exist (when the test
+        told the fake where they are published)."""
+        d, url = self.server.fake.settings["publish_dir"], self.server.fake.settings["publish_url"]
+        if not d or not url:
+            return None
+        seen = {}
+        for it in items:
+            for part in ("interior", "cover"):
+                src = (it["printable_normalization"].get(part) or {}).get("source_url", "")
+                ok = src.startswith(url.rstrip("/") + "/")
+                name = src[len(url.rstrip("/")) + 1:] if ok else ""
+                seen[part] = ok and "/" not in name and os.path.isfile(os.path.join(d, name))
+        return seen
+
+    def control(self, raw):
+        f = self.server.fake
+        try:
+            c = json.loads(raw or b"{}")
+        except ValueError:
+            return self.answer(400, {"detail": "bad JSON"})
+        with f.lock:
+            for k in ("delay_ms", "token_expiry", "unauthorized", "fail_rate", "fail_status",
+                      "fail_when", "hang_posts", "hang_seconds", "advance", "advance_steps",
+                      "publish_dir", "publish_url"):
+                if k in c:
+                    f.settings[k] = c[k]
+            if "seed" in c:
+                f.rng.seed(c["seed"])
+            f.reject.update(c.get("reject") or {})
+            if c.get("revoke_tokens"):
+                f.tokens.clear()
+            if c.get("release_hangs"):
+                f.release.set()
+            s = c.get("set_status")
+            if s:
+                for job in f.jobs.values():
+                    if str(job["id"]) == str(s.get("id")) or \
+                            (s.get("external_id") and job["external_id"] == s["external_id"]):
+                        set_job_status(job, s["status"], s.get("message"))
+            f.save()
+            return self.answer(200, {"settings": f.settings})
+
+
+def main():
+    ap = argparse.ArgumentParser(description="fake Lulu print API for tests")
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    ap.add_argument("--state-file")
+    ap.add_argument("--timeout", type=float, default=300, help="exit after this many seconds")
+    ap.add_argument("--client-key", default="test-key")
+    ap.add_argument("--client-secret", default="test-secret")
+    ap.add_argument("--token-expiry", type=int, default=3600)
+    ap.add_argument("--delay-ms", type=int, default=0)
+    ap.add_argument("--fail-rate", type=float, default=0.0)
+    ap.add_argument("--fail-status", type=int, default=500)
+    ap.add_argument("--fail-when", choices=["before", "after", "both"], default="before")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--advance", choices=["poll", "manual"], default="poll")
+    ap.add_argument("--publish-dir")
+    ap.add_argument("--publish-url")
+    ap.add_argument("--verbose", action="store_true")
+    args = ap.parse_args()
+
+    srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    srv.daemon_threads = True
+    srv.fake = Fake(args)
+    with srv.fake.lock:
+        srv.fake.save()
+    port = srv.server_address[1]
+    if args.port_file:
+        tmp = args.port_file + ".tmp"
+        with open(tmp, "w") as fp:
+            fp.write("%d\n" % port)
+        os.replace(tmp, args.port_file)
+    print(port, flush=True)
+
+    def stop(*_):
+        threading.Thread(target=srv.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    timer = threading.Timer(args.timeout, stop)
+    timer.daemon = True
+    timer.start()
+    srv.serve_forever(poll_interval=0.2)
+    srv.fake.release.set()
+    srv.server_close()
+
+
+if __name__ == "__main__":
+    main()
