@@ -90,6 +90,8 @@ order_errors_free(struct order_errors *errs)
 char *
 order_errors_join(const struct order_errors *errs)
 {
+    if (!errs)
+        return strdup("");
     size_t len = 1;
     for (size_t i = 0; i < errs->count; i++)
         len += strlen(errs->msg[i]) + 1;
@@ -332,12 +334,18 @@ uc_letter_or_mark(gunichar u)
     return g_unichar_isalpha(u) || g_unichar_ismark(u);
 }
 
+/* Combining marks in a row that a name may carry: Vietnamese and Thai use
+ * two, pointed Hebrew a few more; "Zalgo" text piles up dozens that spill
+ * over the lines around it on the page. */
+#define NAME_MAX_MARKS 4
+
 /* The first character s may not contain as text of this kind, with the
  * reason (NULL: none). */
 static const char *
 text_bad_char(const char *s, enum tkind kind, gunichar *bad)
 {
     gunichar prev = 0;
+    size_t marks = 0;
     for (const char *p = s; *p; p = g_utf8_next_char(p)) {
         gunichar u = g_utf8_get_char(p);
         GUnicodeType type = g_unichar_type(u);
@@ -355,6 +363,12 @@ text_bad_char(const char *s, enum tkind kind, gunichar *bad)
         if (type == G_UNICODE_UNASSIGNED || type == G_UNICODE_PRIVATE_USE ||
             type == G_UNICODE_SURROGATE || uc_noncharacter(u))
             return "unassigned or private-use code points";
+        if ((kind == TK_NAME || kind == TK_CHILD) && g_unichar_ismark(u)) {
+            if (p == s || ++marks > NAME_MAX_MARKS)
+                return "combining marks without a letter or stacked more than 4 deep";
+        } else {
+            marks = 0;
+        }
         if (kind == TK_NAME || kind == TK_CHILD) {
             /* ZWNJ and ZWJ shape Persian and Indic names, between letters
              * only; every other format character is an invisible trick. */
@@ -366,8 +380,9 @@ text_bad_char(const char *s, enum tkind kind, gunichar *bad)
                 return "invisible characters";
             }
         }
-        if (kind == TK_CHILD && !uc_letter_or_mark(u) && type != G_UNICODE_SPACE_SEPARATOR &&
-            !uc_name_punct(u) && u != 0x200C && u != 0x200D)
+        if (kind == TK_CHILD && !uc_letter_or_mark(u) &&
+            type != G_UNICODE_SPACE_SEPARATOR && !uc_name_punct(u) && u != 0x200C &&
+            u != 0x200D)
             return "anything but letters, spaces and the punctuation - ' \xE2\x80\x99 . "
                    "\xC2\xB7";
         prev = u;
@@ -527,33 +542,32 @@ order_state_rule(const char *s)
 
 /* ISO 3166-1 alpha-2, every officially assigned code, and XK (Kosovo), the
  * user-assigned code that carriers use. */
-static const char order_countries[] =
-    "ADAEAFAGAIALAMAOAQARASATAUAWAXAZ"
-    "BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZ"
-    "CACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZ"
-    "DEDJDKDMDODZ"
-    "ECEEEGEHERESET"
-    "FIFJFKFMFOFR"
-    "GAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGY"
-    "HKHMHNHRHTHU"
-    "IDIEILIMINIOIQIRISIT"
-    "JEJMJOJP"
-    "KEKGKHKIKMKNKPKRKWKYKZ"
-    "LALBLCLILKLRLSLTLULVLY"
-    "MAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZ"
-    "NANCNENFNGNINLNONPNRNUNZ"
-    "OM"
-    "PAPEPFPGPHPKPLPMPNPRPSPTPWPY"
-    "QA"
-    "RERORSRURW"
-    "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ"
-    "TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZ"
-    "UAUGUMUSUYUZ"
-    "VAVCVEVGVIVNVU"
-    "WFWS"
-    "XK"
-    "YEYT"
-    "ZAZMZW";
+static const char order_countries[] = "ADAEAFAGAIALAMAOAQARASATAUAWAXAZ"
+                                      "BABBBDBEBFBGBHBIBJBLBMBNBOBQBRBSBTBVBWBYBZ"
+                                      "CACCCDCFCGCHCICKCLCMCNCOCRCUCVCWCXCYCZ"
+                                      "DEDJDKDMDODZ"
+                                      "ECEEEGEHERESET"
+                                      "FIFJFKFMFOFR"
+                                      "GAGBGDGEGFGGGHGIGLGMGNGPGQGRGSGTGUGWGY"
+                                      "HKHMHNHRHTHU"
+                                      "IDIEILIMINIOIQIRISIT"
+                                      "JEJMJOJP"
+                                      "KEKGKHKIKMKNKPKRKWKYKZ"
+                                      "LALBLCLILKLRLSLTLULVLY"
+                                      "MAMCMDMEMFMGMHMKMLMMMNMOMPMQMRMSMTMUMVMWMXMYMZ"
+                                      "NANCNENFNGNINLNONPNRNUNZ"
+                                      "OM"
+                                      "PAPEPFPGPHPKPLPMPNPRPSPTPWPY"
+                                      "QA"
+                                      "RERORSRURW"
+                                      "SASBSCSDSESGSHSISJSKSLSMSNSOSRSSSTSVSXSYSZ"
+                                      "TCTDTFTGTHTJTKTLTMTNTOTRTTTVTWTZ"
+                                      "UAUGUMUSUYUZ"
+                                      "VAVCVEVGVIVNVU"
+                                      "WFWS"
+                                      "XK"
+                                      "YEYT"
+                                      "ZAZMZW";
 
 static int
 order_country_known(const char *s)
@@ -632,7 +646,11 @@ static const struct field child_fields[] = {
     {.key = "age", .type = F_AGE, .required = 1, .min = 0, .max = 12},
     {.key = "pronouns", .type = F_ENUM, .required = 1, .vocab = vocab_pronouns},
     {.key = "appearance", .type = F_OBJECT, .required = 1, .sub = appearance_fields},
-    {.key = "interests", .type = F_INTERESTS, .required = 1, .min = 1, .max = 5,
+    {.key = "interests",
+     .type = F_INTERESTS,
+     .required = 1,
+     .min = 1,
+     .max = 5,
      .vocab = vocab_interests},
     {.key = NULL},
 };
@@ -667,7 +685,10 @@ static const struct field order_fields[] = {
     {.key = "child", .type = F_OBJECT, .required = 1, .sub = child_fields},
     {.key = "book", .type = F_OBJECT, .required = 1, .sub = book_fields},
     {.key = "shipping", .type = F_OBJECT, .required = 1, .sub = shipping_fields},
-    {.key = "shipping_level", .type = F_ENUM, .vocab = vocab_shipping_levels, .def = D_MAIL},
+    {.key = "shipping_level",
+     .type = F_ENUM,
+     .vocab = vocab_shipping_levels,
+     .def = D_MAIL},
     {.key = "meta", .type = F_META},
     {.key = NULL},
 };
@@ -711,14 +732,16 @@ walk_interests(struct walk *w, const char *path, json_t *v, const struct field *
 {
     if (!json_is_array(v)) {
         char *q = quote_value(v);
-        chk_add(&w->chk, path, "must be an array of %zu to %zu different interests, got %s",
-                f->min, f->max, q);
+        chk_add(&w->chk, path,
+                "must be an array of %zu to %zu different interests, got %s", f->min,
+                f->max, q);
         g_free(q);
         return NULL;
     }
     size_t n = json_array_size(v);
     if (n < f->min || n > f->max)
-        chk_add(&w->chk, path, "must hold %zu to %zu interests, got %zu", f->min, f->max, n);
+        chk_add(&w->chk, path, "must hold %zu to %zu interests, got %zu", f->min, f->max,
+                n);
     json_t *out = json_array();
     if (!out)
         abort();
@@ -731,7 +754,8 @@ walk_interests(struct walk *w, const char *path, json_t *v, const struct field *
             json_array_foreach(out, j, seen)
             {
                 if (json_equal(seen, word)) {
-                    chk_add(&w->chk, ip, "\"%s\" is listed twice", json_string_value(word));
+                    chk_add(&w->chk, ip, "\"%s\" is listed twice",
+                            json_string_value(word));
                     json_decref(word);
                     word = NULL;
                     break;
@@ -747,7 +771,7 @@ walk_interests(struct walk *w, const char *path, json_t *v, const struct field *
 
 /* Deepest nesting in v, counted up to limit + 1. */
 static size_t
-json_depth(json_t *v, size_t limit)
+meta_depth(json_t *v, size_t limit)
 {
     size_t deepest = 0, d;
     const char *key;
@@ -759,7 +783,7 @@ json_depth(json_t *v, size_t limit)
         json_object_foreach(v, key, sub)
         {
             (void)key;
-            if ((d = json_depth(sub, limit - 1)) > deepest)
+            if ((d = meta_depth(sub, limit - 1)) > deepest)
                 deepest = d;
         }
         return deepest + 1;
@@ -767,7 +791,7 @@ json_depth(json_t *v, size_t limit)
     if (json_is_array(v)) {
         json_array_foreach(v, i, sub)
         {
-            if ((d = json_depth(sub, limit - 1)) > deepest)
+            if ((d = meta_depth(sub, limit - 1)) > deepest)
                 deepest = d;
         }
         return deepest + 1;
@@ -784,7 +808,7 @@ walk_meta(struct walk *w, const char *path, json_t *v)
         g_free(q);
         return NULL;
     }
-    if (json_depth(v, ORDER_META_MAX_DEPTH) > ORDER_META_MAX_DEPTH) {
+    if (meta_depth(v, ORDER_META_MAX_DEPTH) > ORDER_META_MAX_DEPTH) {
         chk_add(&w->chk, path, "nested more than %d levels deep", ORDER_META_MAX_DEPTH);
         return NULL;
     }
@@ -851,8 +875,9 @@ walk_value(struct walk *w, const char *path, json_t *v, const struct field *f)
     case F_OBJECT:
         return walk_object(w, path, v, f->sub);
     case F_ID:
-        return walk_shaped(w, path, v, order_id_rule,
-                           "1 to 64 letters, digits, '.', '_' or '-', not starting with a dot");
+        return walk_shaped(
+            w, path, v, order_id_rule,
+            "1 to 64 letters, digits, '.', '_' or '-', not starting with a dot");
     case F_EMAIL: {
         char *s = text_check(&w->chk, path, v, TK_LINE, 1, EMAIL_MAX_BYTES);
         json_t *out = NULL;
@@ -860,11 +885,11 @@ walk_value(struct walk *w, const char *path, json_t *v, const struct field *f)
             return NULL;
         q = quote_value(v);
         if (strlen(s) > EMAIL_MAX_BYTES)
-            chk_add(&w->chk, path, "must be at most %d bytes long, got %zu", EMAIL_MAX_BYTES,
-                    strlen(s));
+            chk_add(&w->chk, path, "must be at most %d bytes long, got %zu",
+                    EMAIL_MAX_BYTES, strlen(s));
         else if (!order_email_rule(s))
-            chk_add(&w->chk, path, "must be an email address such as name@example.com, got %s",
-                    q);
+            chk_add(&w->chk, path,
+                    "must be an email address such as name@example.com, got %s", q);
         else
             out = json_string(s);
         g_free(q);
@@ -886,7 +911,8 @@ walk_value(struct walk *w, const char *path, json_t *v, const struct field *f)
             json_integer_value(v) <= (json_int_t)f->max)
             return json_integer(json_integer_value(v));
         q = quote_value(v);
-        chk_add(&w->chk, path, "must be an integer from %zu to %zu, got %s", f->min, f->max, q);
+        chk_add(&w->chk, path, "must be an integer from %zu to %zu, got %s", f->min,
+                f->max, q);
         g_free(q);
         return NULL;
     case F_PAGES:
@@ -1041,8 +1067,8 @@ walk_cross(struct walk *w, json_t *in, json_t *out)
         state++;
     json_t *state_in = json_object_get(ship_in, state->key);
     if (cc && order_country_needs_state(cc) && field_absent(state_in, state))
-        chk_add(&w->chk, "shipping.state_code", "missing (required when the country is %s)",
-                cc);
+        chk_add(&w->chk, "shipping.state_code",
+                "missing (required when the country is %s)", cc);
 }
 
 /* ---- parsing --------------------------------------------------------------- */
@@ -1059,27 +1085,34 @@ order_parse_error(struct chk *c, const json_error_t *je)
         chk_add(c, "order", "nested more than %d levels deep", JSON_PARSER_MAX_DEPTH);
         break;
     case json_error_invalid_utf8:
-        chk_add(c, "order", "not valid UTF-8 at line %d, column %d (%s)", line, col, t->str);
+        chk_add(c, "order", "not valid UTF-8 at line %d, column %d (%s)", line, col,
+                t->str);
         break;
     case json_error_null_character:
-        chk_add(c, "order", "a string holds \\u0000 (NUL) at line %d, column %d", line, col);
+        chk_add(c, "order", "a string holds \\u0000 (NUL) at line %d, column %d", line,
+                col);
         break;
     case json_error_premature_end_of_input:
-        chk_add(c, "order", "truncated: the JSON text ends at line %d, column %d before it is "
-                "complete", line, col);
+        chk_add(c, "order",
+                "truncated: the JSON text ends at line %d, column %d before it is "
+                "complete",
+                line, col);
         break;
     case json_error_end_of_input_expected:
         chk_add(c, "order", "unexpected text after the JSON object at line %d, column %d",
                 line, col);
         break;
     case json_error_duplicate_key:
-        chk_add(c, "order", "duplicate key at line %d, column %d (%s)", line, col, t->str);
+        chk_add(c, "order", "duplicate key at line %d, column %d (%s)", line, col,
+                t->str);
         break;
     case json_error_numeric_overflow:
-        chk_add(c, "order", "number too large at line %d, column %d (%s)", line, col, t->str);
+        chk_add(c, "order", "number too large at line %d, column %d (%s)", line, col,
+                t->str);
         break;
     default:
-        chk_add(c, "order", "not valid JSON at line %d, column %d: %s", line, col, t->str);
+        chk_add(c, "order", "not valid JSON at line %d, column %d: %s", line, col,
+                t->str);
         break;
     }
     g_string_free(t, TRUE);
@@ -1134,12 +1167,17 @@ json_t *
 order_parse(const char *buf, size_t len, const struct order_defaults *def,
             struct order_errors *errs)
 {
+    struct order_errors unwanted = {0};
+    if (!errs)
+        errs = &unwanted;
     struct walk w = {.chk = {.errs = errs}, .def = def};
     errs->msg = NULL;
     errs->count = 0;
     json_t *root = order_load(&w.chk, buf, len);
-    if (!root)
+    if (!root) {
+        order_errors_free(&unwanted);
         return NULL;
+    }
     json_t *out = walk_object(&w, "", root, order_fields);
     walk_cross(&w, root, out);
     json_decref(root);
@@ -1153,8 +1191,9 @@ order_parse(const char *buf, size_t len, const struct order_defaults *def,
     }
     if (errs->count) {
         json_decref(out);
-        return NULL;
+        out = NULL;
     }
+    order_errors_free(&unwanted);
     return out;
 }
 
