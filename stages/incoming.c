@@ -100,14 +100,21 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
     struct order_defaults def = {config_str(ctx->cfg, "trim"), config_str(ctx->cfg, "binding")};
     struct order_errors errs = {0};
     json_t *order = order_parse(buf, len, &def, &errs);
-    free(buf);
     if (!order) {
+        /* The id, if one can be read, goes into the rejects record. */
+        char *peek = order_peek_id(buf, len);
+        if (peek && spool_id_ok(peek))
+            job->out_id = peek;
+        else
+            free(peek);
+        free(buf);
         char *why = order_errors_join(&errs);
         err_set(e, ERR_INVALID, "%s", why);
         free(why);
         order_errors_free(&errs);
         return STAGE_REJECT;
     }
+    free(buf);
     order_errors_free(&errs);
     const char *id = order_id(order);
     job->out_id = strdup(id);
