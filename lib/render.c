@@ -204,10 +204,9 @@ render_picture(cairo_t *cr, cairo_surface_t *img, double x, double y)
 /* A picture in a round frame: the circle shows the part of the picture
  * around the child (upper middle), framed by a ring in the accent colour. */
 static void
-render_medallion(cairo_t *cr, cairo_surface_t *img, double cx, double cy, double radius,
-                 struct rgb ring)
+render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, double cy,
+                 double radius, struct rgb ring)
 {
-    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
     double shown = (iw < ih ? iw : ih) * 0.8; /* pixels across the circle */
     double s = 2 * radius / shown;
     cairo_save(cr);
@@ -390,7 +389,7 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
     struct render_style st = {.size = render_story_size(bk), .min_size = bk->min_size,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER};
+                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
                                      bottom - top_limit - 2 * pad_y, what, e);
@@ -416,8 +415,8 @@ render_story_text(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
     render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
-    struct render_style st = {.size = render_story_size(bk) + 2, .min_size = bk->min_size,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER};
+    struct render_style st = {.size = render_story_size(bk) * 1.25, .min_size = bk->min_size,
+                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     double orn = safe.w * 0.3;
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w, safe.h - 60, what, e);
@@ -427,7 +426,7 @@ render_story_text(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
     render_text_extent(l, &tw, &th);
     double y = safe.y + (safe.h - th - 40) / 2;
     render_layout_at(cr, l, safe.x, y, render_ink);
-    render_ornament(cr, safe.x + safe.w / 2, y + th + 32, orn, bk->pal->accent);
+    render_ornament(cr, safe.x + safe.w / 2, y + th + 40, orn, bk->pal->accent);
     g_object_unref(l);
     return 0;
 }
@@ -456,7 +455,7 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
     double radius = unit * 0.24;
     double cy = safe.y + safe.h * 0.56;
     struct render_style ts = {.bold = 1, .size = 40, .min_size = fmin(18, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER};
+                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
     double title_box_h = cy - radius - safe.y - unit * 0.06;
     PangoLayout *title = render_text_fit(&bk->rt, bk->title, &ts, safe.w * 0.92, title_box_h,
                                          "title page", e);
@@ -468,11 +467,11 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
                      bk->pal->accent);
     g_object_unref(title);
 
-    render_medallion(cr, bk->cover_art, safe.x + safe.w / 2, cy, radius, bk->pal->accent);
+    render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px, safe.x + safe.w / 2, cy, radius, bk->pal->accent);
 
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
     struct render_style ns = {.size = 22, .min_size = fmin(14, bk->min_size), .spacing = 0.9,
-                              .align = PANGO_ALIGN_CENTER};
+                              .align = PANGO_ALIGN_CENTER, .balance = 1};
     double ny = cy + radius + unit * 0.1;
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, safe.w, safe.y + safe.h - ny,
                                       "title page", e);
@@ -516,7 +515,7 @@ render_dedication_page(struct render_book *bk, cairo_t *cr, struct err *e)
 {
     struct render_style st = {.italic = 1, .size = render_story_size(bk),
                               .min_size = bk->min_size, .spacing = 1.0,
-                              .align = PANGO_ALIGN_CENTER};
+                              .align = PANGO_ALIGN_CENTER, .balance = 1};
     char *text = bk->dedication[0] ? g_strdup(bk->dedication)
                                    : g_strdup_printf(bk->words->story_for, bk->child);
     int rc = render_centred_page(bk, cr, text, &st, render_ink, 0.75, "dedication page", e);
@@ -528,7 +527,7 @@ static int
 render_ending_page(struct render_book *bk, cairo_t *cr, struct err *e)
 {
     struct render_style st = {.bold = 1, .size = 48, .min_size = fmin(20, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER};
+                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
     return render_centred_page(bk, cr, bk->ending, &st, bk->pal->accent, 0.9, "ending page", e);
 }
 
@@ -546,7 +545,7 @@ render_colophon_page(struct render_book *bk, cairo_t *cr, struct err *e)
     char *text = g_strdup_printf("%s\n%s\n%s · %s\n%s", bk->title, for_line, order_line,
                                  printed, bk->words->made_with);
     struct render_style st = {.size = 11, .min_size = 8, .spacing = 1.0,
-                              .align = PANGO_ALIGN_CENTER};
+                              .align = PANGO_ALIGN_CENTER, .balance = 1};
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w, safe.h * 0.5, "colophon", e);
     g_free(date);
     g_free(for_line);
@@ -741,7 +740,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
     double pad_x = 22, pad_y = 16, gap = 8;
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
     struct render_style ns = {.size = 22, .min_size = fmin(14, bk->min_size), .spacing = 0.9,
-                              .align = PANGO_ALIGN_CENTER};
+                              .align = PANGO_ALIGN_CENTER, .balance = 1};
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, 80, "cover", e);
     g_free(line);
     if (!nl)
@@ -749,7 +748,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
     double nw, nh;
     render_text_extent(nl, &nw, &nh);
     struct render_style ts = {.bold = 1, .size = 40, .min_size = fmin(18, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER};
+                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
     PangoLayout *tl = render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x,
                                       bottom - top_limit - 2 * pad_y - nh - gap, "cover", e);
     if (!tl) {
@@ -802,7 +801,7 @@ render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
     double room = barcode_top - (y + box_h) - 2 * gap;
     double radius = fmin(room / 2, fmin(w, h) * 0.2);
     if (radius >= min_radius)
-        render_medallion(cr, bk->cover_art, x + w / 2, y + box_h + gap + room / 2, radius,
+        render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px, x + w / 2, y + box_h + gap + room / 2, radius,
                          bk->pal->accent);
 
     struct render_style ms = {.size = 10, .min_size = 7, .spacing = 1.0,
@@ -832,7 +831,7 @@ render_cover_spine(struct render_book *bk, cairo_t *cr, double sx, struct err *e
     double across = sw - 2 * RENDER_SPINE_VARIANCE_IN * RENDER_PT_PER_IN;
     double along = th - 2 * safety;
     struct render_style st = {.bold = 1, .size = fmin(14, across * 0.7), .min_size = 5,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER};
+                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
     char *text = g_strdup_printf("%s  ·  %s", bk->title, bk->child);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, along, across, "spine", e);
     g_free(text);

@@ -4,8 +4,8 @@
  * cairo's PDF backend writes a surface's attached JPEG bytes (mime data) as
  * a DCTDecode image instead of its pixels.  So we never decode: we read the
  * file once, check its frame header (size, colour, coding) ourselves, give
- * cairo an image surface of that size whose pixels stay untouched, and
- * attach the bytes, which live until cairo drops the surface.
+ * cairo an empty surface of that size, and attach the bytes, which live
+ * until cairo drops the surface.
  *
  * The checks matter: if cairo cannot parse the JPEG it silently falls back
  * to the surface's pixels, and the page would print black.
@@ -122,7 +122,13 @@ render_jpeg_load(const char *dir, const char *name, int want_w, int want_h, stru
         free(data);
         return NULL;
     }
-    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, want_w, want_h);
+    /* An empty recording surface of the picture's size stands for it: cairo
+     * writes the attached JPEG and never looks for pixels.  An image
+     * surface would work too, but cairo copies an image surface's pixels
+     * (copy on write, 27 MB for an 8.5 in page) when it is destroyed while
+     * the PDF still holds a snapshot of it, on every page. */
+    cairo_rectangle_t extents = {0, 0, want_w, want_h};
+    cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         err_set(e, ERR_TRANSIENT, "%s: cannot make a %d×%d surface: %s", name, want_w, want_h,
                 cairo_status_to_string(cairo_surface_status(s)));

@@ -32,10 +32,11 @@ int render_jpeg_parse(const unsigned char *d, size_t n, const char *name,
                       struct render_jpeg_info *info, struct err *e);
 
 /* Loads dir/name as a cairo surface of exactly want_w × want_h pixels whose
- * JPEG bytes cairo embeds in the PDF without decoding them.  The surface's
- * own pixels are never written nor read (RGB24: cairo sees it opaque and
- * does not scan it), so they cost address space, not memory.  NULL with e
- * set when the file is missing, not a usable JPEG or of the wrong size. */
+ * JPEG bytes cairo embeds in the PDF without decoding them.  The surface
+ * holds no pixels (an empty recording surface of that size: see
+ * render_jpeg.c), so memory does not depend on the picture's size.  NULL
+ * with e set when the file is missing, not a usable JPEG or of the wrong
+ * size. */
 cairo_surface_t *render_jpeg_load(const char *dir, const char *name, int want_w, int want_h,
                                   struct err *e);
 
@@ -59,6 +60,7 @@ struct render_style {
     int bold, italic;
     double size, min_size; /* start at size, shrink by half points down to min_size */
     double spacing;        /* line spacing factor (pango's line-spacing) */
+    int balance;           /* lines of even length (titles, centred text) */
     PangoAlignment align;
 };
 
@@ -76,7 +78,8 @@ double render_text_size(PangoLayout *layout);
 /* Logical size of a laid-out text in points. */
 void render_text_extent(PangoLayout *layout, double *w, double *h);
 
-/* Draws layout with its top left corner at (x, y) in cr's user space. */
+/* Draws layout in the box it was fitted to, whose top left corner is at
+ * (x, y) in cr's user space. */
 void render_text_draw(cairo_t *cr, PangoLayout *layout, double x, double y);
 
 #endif

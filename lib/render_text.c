@@ -91,6 +91,29 @@ render_text_set(PangoLayout *layout, struct render_text *rt, const struct render
     pango_layout_set_wrap(layout, wrap);
 }
 
+/* Narrows a layout as far as it keeps its number of lines, so that a
+ * title breaks into lines of even length rather than leaving one word
+ * alone on the last. */
+static void
+render_text_balance(PangoLayout *layout, int max_w)
+{
+    int lines = pango_layout_get_line_count(layout);
+    if (lines < 2)
+        return;
+    int lo = max_w / 4, hi = max_w;
+    while (hi - lo > PANGO_SCALE) {
+        int mid = lo + (hi - lo) / 2;
+        pango_layout_set_width(layout, mid);
+        PangoRectangle logical;
+        pango_layout_get_extents(layout, NULL, &logical);
+        if (pango_layout_get_line_count(layout) <= lines && logical.width <= mid)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    pango_layout_set_width(layout, hi);
+}
+
 PangoLayout *
 render_text_fit(struct render_text *rt, const char *text, const struct render_style *st,
                 double box_w, double box_h, const char *what, struct err *e)
@@ -131,8 +154,12 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
             render_text_set(layout, rt, st, size, modes[m]);
             PangoRectangle ink, logical;
             pango_layout_get_extents(layout, &ink, &logical);
-            if (logical.width <= max_w && logical.height <= max_h)
+            if (logical.width <= max_w && logical.height <= max_h) {
+                if (st->balance)
+                    render_text_balance(layout, max_w);
+                g_object_set_data(G_OBJECT(layout), "render-box-w", GINT_TO_POINTER(max_w));
                 return layout;
+            }
         }
     }
     err_set(e, ERR_PERMANENT, "%s: text does not fit at %g pt", what, st->min_size);
@@ -159,6 +186,11 @@ render_text_extent(PangoLayout *layout, double *w, double *h)
 void
 render_text_draw(cairo_t *cr, PangoLayout *layout, double x, double y)
 {
+    /* A balanced layout is narrower than its box: keep it centred there. */
+    int box = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(layout), "render-box-w"));
+    int w = pango_layout_get_width(layout);
+    if (box > w && w > 0 && pango_layout_get_alignment(layout) == PANGO_ALIGN_CENTER)
+        x += (double)(box - w) / 2 / PANGO_SCALE;
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
 }

@@ -777,11 +777,15 @@ static int
 setup(void **state)
 {
     (void)state;
-    char tmpl[] = "/tmp/test_render.XXXXXX";
-    const char *d = mkdtemp(tmpl);
-    if (!d)
+    const char *base = getenv("TESTTMP");
+    if (!base || !*base)
+        base = getenv("TMPDIR");
+    char *tmpl = g_strdup_printf("%s/test_render.XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(tmpl)) {
+        g_free(tmpl);
         return -1;
-    root = g_strdup(d);
+    }
+    root = tmpl;
     /* The colophon's date stays the same from run to run. */
     setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
     return 0;

@@ -1,0 +1,87 @@
+/*
+ * storypress-pdf — turns each illustrated story in pdf/ into the two files
+ * the printer takes, interior.pdf and cover.pdf (lib/render.h), to the
+ * printer's geometry (lib/geom.h), and hands the order on to print/.
+ *
+ * The story is validated again before it is typeset: the file sat on disk
+ * between stages and an operator may have edited it.  A text that cannot
+ * fit, a missing glyph or a wrong picture fails the order with the reason;
+ * a full disk is retried.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "fsutil.h"
+#include "render.h"
+#include "stage.h"
+#include "story.h"
+
+/* story.json is a few tens of kilobytes; anything far larger is not ours. */
+#define PDF_STORY_MAX_BYTES (4 * 1024 * 1024)
+
+/* The size of dir/name in bytes, or -1. */
+static long long
+pdf_file_size(const char *dir, const char *name)
+{
+    char *path = fsu_join(dir, name);
+    struct stat st;
+    long long size = stat(path, &st) == 0 ? (long long)st.st_size : -1;
+    free(path);
+    return size;
+}
+
+static enum stage_result
+pdf_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
+{
+    char *path = fsu_join(job->path, "story.json");
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = fsu_read_file(AT_FDCWD, path, PDF_STORY_MAX_BYTES, &buf, &len, e);
+    free(path);
+    if (rc < 0)
+        return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
+    json_error_t jerr;
+    json_t *story = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(buf);
+    if (!story) {
+        err_set(e, ERR_PERMANENT, "story.json: line %d: %s", jerr.line, jerr.text);
+        return STAGE_FAIL;
+    }
+    if (story_validate(story, job->order, e) < 0) {
+        err_prefix(e, "story.json");
+        json_decref(story);
+        return STAGE_FAIL;
+    }
+    rc = render_book(ctx->cfg, job->order, story, job->path, e);
+    json_decref(story);
+    if (rc < 0)
+        return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
+    job->detail = json_pack("{s:I, s:I}", "interior_bytes",
+                            (json_int_t)pdf_file_size(job->path, "interior.pdf"), "cover_bytes",
+                            (json_int_t)pdf_file_size(job->path, "cover.pdf"));
+    return STAGE_DONE;
+}
+
+static const struct stage_ops pdf_ops = {
+    ST_PDF,
+    "storypress-pdf",
+    "Typesets each illustrated story in pdf/ into the printer's files: interior.pdf\n"
+    "    (title page, dedication, the story with its pictures, the end, a colophon,\n"
+    "    padded to the binding's page count) and cover.pdf (back, spine, front), to\n"
+    "    the trim, bleed and spine of the order's book, with every font embedded and\n"
+    "    the pictures' JPEG bytes as the art stage wrote them.  Layout, font and the\n"
+    "    smallest text size come from the configuration (layout, font, min_font_size).",
+    NULL,
+    pdf_handle,
+    NULL,
+    NULL,
+};
+
+int
+main(int argc, char **argv)
+{
+    return stage_main(argc, argv, &pdf_ops);
+}
