@@ -60,7 +60,7 @@ all: $(TOOL) $(STAGES)
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
   postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
   libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
-  systemd util-linux time
+  systemd util-linux time groff-base man-db
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -120,19 +120,37 @@ bench: deps all
 stress: deps all
 	STORYPRESS_STRESS=1 tests/run build
 
+# Units, man pages, sysusers.d and tmpfiles.d carry the default paths
+# (PREFIX=/usr/local); UNIT_SED rewrites them for the chosen directories.
+# The stage unit is one file installed under each stage's name (see
+# systemd/storypress-stage@.service).  PREFIX must be the same at build and
+# at install: the programs have SYSCONFDIR and LIBEXECDIR compiled in.
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+UNIT_STAGES := incoming story art pdf print
+UNIT_SED    := sed -e 's|/usr/local/libexec/storypress|$(LIBEXECDIR)|g' \
+  -e 's|/usr/local/etc/storypress|$(SYSCONFDIR)|g' -e 's|/usr/local/bin|$(BINDIR)|g' \
+  -e 's|/usr/local/share/storypress|$(DATADIR)|g'
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR) \
 	  $(DESTDIR)$(DATADIR)/sql $(DESTDIR)$(DATADIR)/samples $(DESTDIR)$(UNITDIR) \
-	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
 	install -m 755 $(TOOL) $(DESTDIR)$(BINDIR)/storypress
 	install -m 755 $(STAGES) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 644 config/samples/*.json $(DESTDIR)$(DATADIR)/samples/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/storypress.conf ] || \
 	  install -m 640 config/storypress.conf $(DESTDIR)$(SYSCONFDIR)/storypress.conf
-	-install -m 644 systemd/*.service systemd/*.timer systemd/*.target $(DESTDIR)$(UNITDIR)/ 2>/dev/null
-	-install -m 644 man/*.8 $(DESTDIR)$(MANDIR)/man8/ 2>/dev/null
-	-install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/ 2>/dev/null
+	for s in $(UNIT_STAGES); do \
+	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
+	done
+	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer; do \
+	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
+	install -m 644 systemd/storypress.sysusers $(DESTDIR)$(SYSUSERSDIR)/storypress.conf
+	install -m 644 systemd/storypress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/storypress.conf
+	$(UNIT_SED) man/storypress.8 > $(DESTDIR)$(MANDIR)/man8/storypress.8
+	$(UNIT_SED) man/storypress.conf.5 > $(DESTDIR)$(MANDIR)/man5/storypress.conf.5
 
 format:
 	clang-format -i lib/*.c lib/*.h stages/*.c tests/unit/*.c
