@@ -37,4 +37,15 @@ json_t *story_builtin_write(const json_t *order, struct err *e);
 json_t *story_write(const struct config *cfg, struct db *db, const json_t *order,
                     struct err *e);
 
+/* The OpenAI-compatible writer (story_openai.c): one chat completion with a
+ * strict JSON schema, asked again (openai_story_retries) while the answer
+ * is unusable; every call recorded in api_calls when db is set. */
+json_t *story_openai_write(const struct config *cfg, struct db *db, const json_t *order,
+                           struct err *e);
+
+/* Its strict schema for this order's story, and its two messages (system,
+ * user) — exposed for the tests. */
+json_t *story_openai_schema(const json_t *order);
+json_t *story_openai_messages(const struct config *cfg, const json_t *order, struct err *e);
+
 #endif

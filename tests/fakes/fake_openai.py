@@ -1,0 +1,483 @@
+#!/usr/bin/env python3
+"""fake_openai.py — a stand-in for OpenAI's chat completions and image
+generation, for the tests and the benchmark of the openai story and art
+providers (lib/story_openai.c, lib/art_openai.c).
+
+Speaks the wire format of ../shared/specs/openai-chat-images.openapi.json for
+what storypress uses:
+  POST /v1/chat/completions   checks the Bearer key, model, messages and a
+      strict json_schema response_format (every object: all properties
+      required, additionalProperties false); answers a chat.completion whose
+      message content is a valid story.json for the order it finds in the
+      user message (a ```json block), words taken from the schema's enums.
+  POST /v1/images/generations checks model, prompt, size, quality, n,
+      output_format; answers {created, data:[{b64_json}], usage} with a PNG
+      it encodes itself (zlib) of the requested size, or, with --jpeg FILE
+      (or control "jpeg"), that JPEG file as it is.  Any WxH up to 8192 is
+      accepted, so a test can ask for the book's own pixel size.
+Errors use OpenAI's shape {"error": {"message", "type", "param", "code"}}.
+
+Listens on 127.0.0.1 on a port the OS picks and prints "PORT <n>" on
+stdout; exits by itself after --timeout seconds, or on SIGTERM.
+
+Misbehaviour on demand, from flags at start or POST /__control with JSON
+{"mode": M, "count": N, "fraction": F, "endpoint": "chat"|"images"|"all",
+ "latency_ms": N, "retry_after": S, "jpeg": FILE}:
+  mode  ok | rate_limit (429 rate_limit_exceeded, Retry-After and
+        x-ratelimit-reset-requests) | quota (429 insufficient_quota) |
+        unauthorized (401) | policy (400 content_policy_violation) |
+        server_error (500) | truncated (200, JSON cut in half) |
+        invalid_json (200, not JSON) | length (finish_reason "length") |
+        refusal (message.refusal set) | bad_story (a story breaking the
+        schema: an unknown setting) | small (an image of half the size) |
+        png (a PNG even when jpeg was asked)
+  count the next N matching requests get the mode (-1: all of them)
+  fraction  or this share of them (seeded random, --seed)
+GET /__stats answers the counts: requests per endpoint, faults served,
+auth failures, images served, the last image prompts, peak concurrency.
+"""
+
+import argparse
+import base64
+import json
+import random
+import re
+import signal
+import struct
+import sys
+import threading
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODES = {"ok", "rate_limit", "quota", "unauthorized", "policy", "server_error",
+         "truncated", "invalid_json", "length", "refusal", "bad_story", "small", "png"}
+CHAT_ONLY = {"length", "refusal", "bad_story"}
+IMAGE_ONLY = {"small", "png"}
+
+
+def png_encode(w, h, rgb):
+    """A valid RGB PNG of w × h: a flat colour with a darker band, so the
+    picture is not uniform; rows are shared, so even 3000 × 3000 is quick."""
+    r, g, b = rgb
+    plain = b"\x00" + bytes((r, g, b)) * w
+    band = b"\x00" + bytes((r // 2, g // 2, b // 2)) * w
+    raw = b"".join(band if (y * 8 // max(h, 1)) % 4 == 1 else plain for y in range(h))
+
+    def chunk(kind, data):
+        c = kind + data
+        return struct.pack(">I", len(data)) + c + struct.pack(">I", zlib.crc32(c) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 1)) + chunk(b"IEND", b""))
+
+
+class Fake:
+    """The server's state; every access holds self.lock."""
+
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.args = args
+        self.rng = random.Random(args.seed)
+        self.mode = args.mode
+        self.count = args.count
+        self.fraction = args.fraction
+        self.endpoint = args.endpoint
+        self.latency_ms = args.latency_ms
+        self.retry_after = args.retry_after
+        self.jpeg = args.jpeg
+        self.stats = {"chat": 0, "images": 0, "faults": 0, "auth_failures": 0,
+                      "bad_requests": 0, "images_served": 0, "in_flight": 0,
+                      "peak_in_flight": 0, "prompts": [], "faults_by_mode": {}}
+        self.png_cache = {}
+
+    def control(self, c):
+        with self.lock:
+            if "mode" in c:
+                if c["mode"] not in MODES:
+                    raise ValueError("unknown mode %r" % c["mode"])
+                self.mode = c["mode"]
+                self.count = c.get("count", -1)
+                self.fraction = c.get("fraction", 0.0)
+            for k in ("endpoint", "latency_ms", "retry_after", "jpeg"):
+                if k in c:
+                    setattr(self, k, c[k])
+
+    def fault_for(self, endpoint):
+        """The misbehaviour for this request, or "ok"; counts it down."""
+        with self.lock:
+            m = self.mode
+            if m == "ok":
+                return "ok"
+            if self.endpoint not in ("all", endpoint):
+                return "ok"
+            if endpoint == "chat" and m in IMAGE_ONLY or endpoint == "images" and m in CHAT_ONLY:
+                return "ok"
+            if self.fraction:
+                if self.rng.random() >= self.fraction:
+                    return "ok"
+            elif self.count == 0:
+                return "ok"
+            elif self.count > 0:
+                self.count -= 1
+            self.stats["faults"] += 1
+            self.stats["faults_by_mode"][m] = self.stats["faults_by_mode"].get(m, 0) + 1
+            return m
+
+    def png(self, w, h, seed):
+        key = (w, h, seed % 6)
+        with self.lock:
+            data = self.png_cache.get(key)
+        if data is None:
+            palette = [(240, 200, 120), (150, 200, 240), (180, 230, 160),
+                       (240, 170, 190), (220, 220, 220), (200, 170, 240)]
+            data = png_encode(w, h, palette[seed % 6])
+            with self.lock:
+                if len(self.png_cache) < 16:
+                    self.png_cache[key] = data
+        return data
+
+
+def error_body(message, etype, code, param=None):
+    return {"error": {"message": message, "type": etype, "param": param, "code": code}}
+
+
+def strict_problems(schema, path="schema"):
+    """Where a schema breaks the rules of strict Structured Outputs."""
+    out = []
+    if not isinstance(schema, dict):
+        return [path + ": not an object"]
+    if schema.get("type") == "object":
+        props = schema.get("properties")
+        if not isinstance(props, dict):
+            out.append(path + ": object without properties")
+            props = {}
+        if schema.get("additionalProperties") is not False:
+            out.append(path + ": additionalProperties must be false")
+        if sorted(schema.get("required", [])) != sorted(props):
+            out.append(path + ": every property must be required")
+        for k, v in props.items():
+            out += strict_problems(v, path + "." + k)
+    elif schema.get("type") == "array":
+        out += strict_problems(schema.get("items"), path + "[]")
+    return out
+
+
+def enum_of(schema, *path):
+    s = schema
+    for p in path:
+        s = s["items"] if p == "[]" else s["properties"][p]
+    return s["enum"]
+
+
+def clean(text):
+    return "".join(" " if ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 else ch for ch in text).strip()
+
+
+def make_story(order, schema, broken=False):
+    """A story.json for order that story_validate() accepts, every word from
+    the schema's enums (so from lib/vocab.h)."""
+    child, book = order.get("child", {}), order.get("book", {})
+    name = child.get("name", "Sam")
+    lang = book.get("language", "en")
+    pages = int(book.get("pages", 24))
+    scene_s = ["pages", "[]", "scene"]
+    settings = enum_of(schema, *scene_s, "setting")
+    times = enum_of(schema, *scene_s, "time_of_day")
+    weathers = enum_of(schema, *scene_s, "weather")
+    actions = enum_of(schema, *scene_s, "action")
+    moods = enum_of(schema, *scene_s, "mood")
+    objects = enum_of(schema, *scene_s, "objects", "[]")
+
+    def scene(i):
+        return {"setting": settings[i % len(settings)], "time_of_day": times[i % len(times)],
+                "weather": weathers[i % len(weathers)], "action": actions[i % len(actions)],
+                "mood": moods[i % len(moods)], "companions": [objects[i % len(objects)]],
+                "objects": [objects[(i + 7) % len(objects)], objects[(i + 11) % len(objects)]],
+                "description": "A child in the %s with a friendly %s." % (
+                    settings[i % len(settings)], objects[i % len(objects)])}
+
+    if lang == "fr":
+        title, ending = "%s et la grande aventure" % name, "Fin"
+        line = "Page %d\u00a0: %s avance, le c\u0153ur l\u00e9ger."
+        blurb = "Une aventure pour %s." % name
+    else:
+        title, ending = "%s and the Big Adventure" % name, "The End"
+        line = "Page %d: %s takes another brave step."
+        blurb = "An adventure for %s." % name
+    ded = clean(book.get("dedication") or "") or "For %s." % name
+    story = {"version": 1, "order_id": order.get("order_id", ""), "language": lang,
+             "provider": "openai", "title": title, "dedication": ded[:400], "blurb": blurb,
+             "ending": ending, "cover": {"scene": scene(0)},
+             "pages": [{"text": line % (i + 1, name), "scene": scene(i + 1)}
+                       for i in range(pages)]}
+    if broken:
+        story["pages"][0]["scene"]["setting"] = "mars"
+    return story
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "fake-openai/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # quiet: tests read our stdout for the port
+        pass
+
+    def send_json(self, status, obj, headers=None, raw=None):
+        data = raw if raw is not None else json.dumps(obj).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def read_json(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        try:
+            return json.loads(body)
+        except ValueError:
+            return None
+
+    def do_GET(self):
+        fake = self.server.fake
+        if self.path == "/__stats":
+            with fake.lock:
+                self.send_json(200, fake.stats)
+        else:
+            self.send_json(404, error_body("Unknown request URL: GET %s" % self.path,
+                                           "invalid_request_error", "unknown_url"))
+
+    def do_POST(self):
+        fake = self.server.fake
+        if self.path == "/__control":
+            try:
+                fake.control(self.read_json() or {})
+            except (ValueError, TypeError) as exc:
+                self.send_json(400, {"error": str(exc)})
+                return
+            self.send_json(200, {"ok": True})
+            return
+        if self.path not in ("/v1/chat/completions", "/v1/images/generations"):
+            self.read_json()
+            self.send_json(404, error_body("Unknown request URL: POST %s" % self.path,
+                                           "invalid_request_error", "unknown_url"))
+            return
+        endpoint = "chat" if self.path.endswith("completions") else "images"
+        with fake.lock:
+            fake.stats[endpoint] += 1
+            fake.stats["in_flight"] += 1
+            fake.stats["peak_in_flight"] = max(fake.stats["peak_in_flight"],
+                                               fake.stats["in_flight"])
+        try:
+            self.api(fake, endpoint)
+        finally:
+            with fake.lock:
+                fake.stats["in_flight"] -= 1
+
+    def bad(self, fake, message, param=None):
+        with fake.lock:
+            fake.stats["bad_requests"] += 1
+        self.send_json(400, error_body(message, "invalid_request_error", None, param))
+
+    def api(self, fake, endpoint):
+        rq = self.read_json()
+        if fake.latency_ms:
+            time.sleep(fake.latency_ms / 1000.0)
+        auth = self.headers.get("Authorization", "")
+        key = auth[7:] if auth.startswith("Bearer ") else ""
+        if not key or (fake.args.key and key != fake.args.key):
+            with fake.lock:
+                fake.stats["auth_failures"] += 1
+            shown = key[:3] + "*" * 10 + key[-4:] if len(key) > 8 else "(none)"
+            self.send_json(401, error_body("Incorrect API key provided: %s." % shown,
+                                           "invalid_request_error", "invalid_api_key"))
+            return
+        if not isinstance(rq, dict):
+            self.bad(fake, "We could not parse the JSON body of your request.")
+            return
+        if not isinstance(rq.get("model"), str) or not rq["model"]:
+            self.bad(fake, "you must provide a model parameter", "model")
+            return
+        mode = fake.fault_for(endpoint)
+        if mode == "rate_limit":
+            ra = str(fake.retry_after)
+            self.send_json(429, error_body(
+                "Rate limit reached for requests. Please try again in %ss." % ra,
+                "requests", "rate_limit_exceeded"),
+                {"Retry-After": ra, "x-ratelimit-reset-requests": "%ss" % ra,
+                 "x-ratelimit-remaining-requests": "0"})
+            return
+        if mode == "quota":
+            self.send_json(429, error_body(
+                "You exceeded your current quota, please check your plan and billing details.",
+                "insufficient_quota", "insufficient_quota"))
+            return
+        if mode == "unauthorized":
+            shown = key[:3] + "*" * 10 + key[-4:] if len(key) > 8 else "***"
+            self.send_json(401, error_body("Incorrect API key provided: %s." % shown,
+                                           "invalid_request_error", "invalid_api_key"))
+            return
+        if mode == "policy":
+            self.send_json(400, error_body(
+                "Your request was rejected as a result of our safety system.",
+                "invalid_request_error", "content_policy_violation"))
+            return
+        if mode == "server_error":
+            self.send_json(500, error_body("The server had an error while processing your "
+                                           "request. Sorry about that!", "server_error", None))
+            return
+        if endpoint == "chat":
+            self.chat(fake, rq, mode)
+        else:
+            self.images(fake, rq, mode)
+
+    def answer(self, obj, mode):
+        data = json.dumps(obj).encode()
+        if mode == "truncated":
+            data = data[: len(data) // 2]
+        elif mode == "invalid_json":
+            data = b"<html><body>502 Bad Gateway</body></html>"
+        self.send_json(200, None, raw=data)
+
+    def chat(self, fake, rq, mode):
+        msgs = rq.get("messages")
+        if not isinstance(msgs, list) or not msgs:
+            self.bad(fake, "messages: must be a non-empty array", "messages")
+            return
+        for m in msgs:
+            if not isinstance(m, dict) or m.get("role") not in (
+                    "system", "developer", "user", "assistant") or not isinstance(
+                    m.get("content"), str):
+                self.bad(fake, "messages: each needs a role and a content string", "messages")
+                return
+        rf = rq.get("response_format") or {}
+        js = rf.get("json_schema") if isinstance(rf, dict) else None
+        if rf.get("type") != "json_schema" or not isinstance(js, dict):
+            self.bad(fake, "response_format: json_schema expected", "response_format")
+            return
+        if not isinstance(js.get("name"), str) or not re.match(r"^[A-Za-z0-9_-]{1,64}$",
+                                                                js["name"]):
+            self.bad(fake, "response_format.json_schema.name: invalid", "response_format")
+            return
+        if js.get("strict") is not True:
+            self.bad(fake, "response_format.json_schema.strict: must be true here",
+                     "response_format")
+            return
+        problems = strict_problems(js.get("schema"))
+        if problems:
+            self.bad(fake, "Invalid schema for response_format 'story': " + problems[0],
+                     "response_format")
+            return
+        temp = rq.get("temperature", 1)
+        if not isinstance(temp, (int, float)) or not 0 <= temp <= 2:
+            self.bad(fake, "temperature: must be from 0 to 2", "temperature")
+            return
+        user = "\n".join(m["content"] for m in msgs if m["role"] == "user")
+        found = re.search(r"```json\s*(\{.*\})\s*```", user, re.S)
+        try:
+            order = json.loads(found.group(1)) if found else {}
+        except ValueError:
+            order = {}
+        try:
+            story = make_story(order, js["schema"], broken=(mode == "bad_story"))
+        except (KeyError, IndexError, TypeError) as exc:
+            self.bad(fake, "fake: cannot build a story from this schema: %r" % exc)
+            return
+        content = json.dumps(story, ensure_ascii=False)
+        finish, refusal = "stop", None
+        if mode == "length":
+            content, finish = content[: len(content) // 3], "length"
+        elif mode == "refusal":
+            content, refusal = None, "I'm sorry, I can't help with that request."
+        prompt_tokens = sum(len(m["content"]) for m in msgs) // 4
+        completion_tokens = len(content or refusal) // 4
+        obj = {"id": "chatcmpl-fake%d" % fake.stats["chat"], "object": "chat.completion",
+               "created": int(time.time()), "model": rq["model"],
+               "choices": [{"index": 0, "finish_reason": finish, "logprobs": None,
+                            "message": {"role": "assistant", "content": content,
+                                        "refusal": refusal, "annotations": []}}],
+               "usage": {"prompt_tokens": prompt_tokens,
+                         "completion_tokens": completion_tokens,
+                         "total_tokens": prompt_tokens + completion_tokens}}
+        self.answer(obj, mode)
+
+    def images(self, fake, rq, mode):
+        prompt = rq.get("prompt")
+        if not isinstance(prompt, str) or not prompt.strip() or len(prompt) > 32000:
+            self.bad(fake, "prompt: a string of 1 to 32000 characters", "prompt")
+            return
+        size = rq.get("size", "1024x1024")
+        sm = re.match(r"^(\d{1,5})x(\d{1,5})$", size if isinstance(size, str) else "")
+        if not sm or not (16 <= int(sm.group(1)) <= 8192 and 16 <= int(sm.group(2)) <= 8192):
+            self.bad(fake, "size: WIDTHxHEIGHT expected", "size")
+            return
+        if rq.get("quality", "auto") not in ("standard", "hd", "low", "medium", "high", "auto"):
+            self.bad(fake, "quality: invalid", "quality")
+            return
+        n = rq.get("n", 1)
+        if not isinstance(n, int) or not 1 <= n <= 10:
+            self.bad(fake, "n: from 1 to 10", "n")
+            return
+        fmt = rq.get("output_format", "png")
+        if fmt not in ("png", "jpeg", "webp"):
+            self.bad(fake, "output_format: png, jpeg or webp", "output_format")
+            return
+        w, h = int(sm.group(1)), int(sm.group(2))
+        if mode == "small":
+            w, h = w // 2, h // 2
+        if fmt == "jpeg" and fake.jpeg and mode != "png":
+            with open(fake.jpeg, "rb") as f:
+                data = f.read()
+        else:
+            data = fake.png(w, h, zlib.crc32(prompt.encode()))
+        with fake.lock:
+            fake.stats["images_served"] += n
+            fake.stats["prompts"] = (fake.stats["prompts"] + [prompt])[-8:]
+        b64 = base64.b64encode(data).decode()
+        tokens = len(prompt) // 4
+        obj = {"created": int(time.time()), "data": [{"b64_json": b64} for _ in range(n)],
+               "output_format": fmt, "quality": rq.get("quality", "auto"),
+               "usage": {"input_tokens": tokens, "output_tokens": 1056 * n,
+                         "total_tokens": tokens + 1056 * n,
+                         "input_tokens_details": {"text_tokens": tokens, "image_tokens": 0}}}
+        self.answer(obj, mode)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--timeout", type=float, default=120, help="exit after this many seconds")
+    ap.add_argument("--key", default="", help="the only API key accepted (default: any)")
+    ap.add_argument("--mode", default="ok", choices=sorted(MODES))
+    ap.add_argument("--count", type=int, default=-1)
+    ap.add_argument("--fraction", type=float, default=0.0)
+    ap.add_argument("--endpoint", default="all", choices=["all", "chat", "images"])
+    ap.add_argument("--latency-ms", type=int, default=0)
+    ap.add_argument("--retry-after", type=int, default=1)
+    ap.add_argument("--jpeg", default="", help="JPEG file served when jpeg output is asked")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server.daemon_threads = True
+    server.request_queue_size = 64
+    server.fake = Fake(args)
+    print("PORT %d" % server.server_address[1], flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    timer = threading.Timer(args.timeout, stop)
+    timer.daemon = True
+    timer.start()
+    server.serve_forever(poll_interval=0.2)
+    server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
