@@ -360,6 +360,19 @@ db_order_intake(struct db *db, const json_t *order, const char *canonical, const
                " ON CONFLICT (id) DO UPDATE SET email = EXCLUDED.email, name = EXCLUDED.name",
                3, pc) < 0)
         goto rollback;
+    const char *pf[] = {id};
+    PGresult *rf = db_exec(db, e,
+                           "SELECT id FROM orders WHERE lower(id) = lower($1) AND id <> $1",
+                           1, pf);
+    if (!rf)
+        goto rollback;
+    int folded = PQntuples(rf) > 0;
+    PQclear(rf);
+    if (folded) {
+        db_rollback(db);
+        result = 3;
+        goto out;
+    }
     const char *po[] = {id, cid, canonical, oj};
     PGresult *r = db_exec(db, e,
                           "INSERT INTO orders (id, customer_id, state, canonical, order_json)"

@@ -65,7 +65,8 @@ int db_schema_behind(struct db *db, struct err *e);
  * the event incoming → story, and the NOTIFY, in one transaction.
  * canonical: order_canonical()'s bytes.  Returns 0 when recorded, 1 when the
  * same id is already recorded with the same canonical bytes (a repeated
- * drop), 2 when the id is recorded with different bytes (a conflict). */
+ * drop), 2 when the id is recorded with different bytes (a conflict), 3 when
+ * another order's id differs from this one only in case. */
 int db_order_intake(struct db *db, const json_t *order, const char *canonical,
                     const char *worker, struct err *e);
 

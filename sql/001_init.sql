@@ -25,6 +25,9 @@ CREATE TABLE orders (
     updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX orders_state_idx ON orders (state);
+-- Ids that differ only in case would collide on a case-insensitive
+-- filesystem (a shop's export, an operator's laptop): refused at intake.
+CREATE UNIQUE INDEX orders_id_folded_idx ON orders (lower(id));
 CREATE INDEX orders_customer_idx ON orders (customer_id, received_at);
 
 -- Every transition, in order.

@@ -130,6 +130,12 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
     int seen = db_order_intake(ctx->db, order, canonical, ctx->worker, e);
     if (seen < 0) {
         res = e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
+    } else if (seen == 3) {
+        err_set(e, ERR_INVALID,
+                "order_id: \"%s\" differs only in case from an order already received; "
+                "ids must stay distinct when case is ignored",
+                id);
+        res = STAGE_REJECT;
     } else if (seen == 2) {
         err_set(e, ERR_INVALID,
                 "order_id: \"%s\" was already received with different content (a "
