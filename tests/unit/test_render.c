@@ -414,6 +414,20 @@ check_book(const struct shape *s)
     assert_int_equal(pages, s->want_pages);
     if (fabs(w - s->page_w) > 0.01 || fabs(h - s->page_h) > 0.01)
         fail_msg("interior %s: %g x %g pt, want %g x %g", s->trim, w, h, s->page_w, s->page_h);
+    /* every page the same size */
+    char *sizes = run("pdfinfo -f 1 -l %d '%s'", s->want_pages, in);
+    int seen = 0;
+    for (const char *p = strstr(sizes, "\nPage "); p; p = strstr(p + 1, "\nPage ")) {
+        int no;
+        double pw, ph;
+        if (sscanf(p, "\nPage %d size: %lf x %lf pts", &no, &pw, &ph) != 3)
+            continue;
+        if (fabs(pw - s->page_w) > 0.01 || fabs(ph - s->page_h) > 0.01)
+            fail_msg("page %d: %g x %g pt", no, pw, ph);
+        seen++;
+    }
+    assert_int_equal(seen, s->want_pages);
+    g_free(sizes);
     pdf_info(cv, &pages, &w, &h);
     assert_int_equal(pages, 1);
     if (fabs(w - s->cover_w) > 0.01 || fabs(h - s->page_h) > 0.01)
