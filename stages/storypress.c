@@ -79,6 +79,15 @@ const struct tool_cmd tool_cmds[] = {
      "Prints every configuration key with its value and a line of help.  Secrets\n"
      "are never values (only the names of files holding them), so the output is\n"
      "safe to share."},
+    {"cleanup", cmd_cleanup, "cleanup [--older-than DAYS] [--dry-run] [--json]",
+     "retention: remove old done/, failed/ and rejected/ entries",
+     "Removes the entries of done/, failed/ and rejected/ whose modification time\n"
+     "(when they reached that directory) is older than retention_days, or DAYS,\n"
+     "printing one line for each and a count, and sets purged_at on their orders.\n"
+     "When retention_db_days is above 0, also deletes the database rows of purged\n"
+     "orders received longer ago than that (with their events, API calls and print\n"
+     "job) and of old rejects whose entry is gone.  --dry-run removes nothing and\n"
+     "prints what would go.  Run daily by storypress-cleanup.timer."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -77,5 +77,6 @@ int cmd_migrate(struct tool *t, int argc, char **argv);
 int cmd_fsck(struct tool *t, int argc, char **argv);
 int cmd_run(struct tool *t, int argc, char **argv);
 int cmd_config(struct tool *t, int argc, char **argv);
+int cmd_cleanup(struct tool *t, int argc, char **argv);
 
 #endif
