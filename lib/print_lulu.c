@@ -200,7 +200,10 @@ lulu_line_item_words(GString *w, const json_t *messages, const json_t *line_item
     if (json_is_integer(line_item_id))
         snprintf(prefix, sizeof prefix, "line item %lld",
                  (long long)json_integer_value(line_item_id));
-    lulu_words_add(w, prefix, lulu_str(messages, "error"));
+    /* Lulu often repeats the job's message on its line items: said once. */
+    const char *err = lulu_str(messages, "error");
+    if (err && !strstr(w->str, err))
+        lulu_words_add(w, prefix, err);
     const json_t *pn = json_object_get(messages, "printable_normalization");
     static const char *const parts[] = {"interior", "cover"};
     for (size_t k = 0; k < 2; k++) {
@@ -1056,8 +1059,13 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     double cost = 0;
     if (lu->cost_check && b.page_count > 0) {
         if (!row->cost) {
-            if (lulu_cost(lu, db, &b, pod, &cost, e) < 0)
+            if (lulu_cost(lu, db, &b, pod, &cost, e) < 0) {
+                /* Refused (an address Lulu cannot ship to): no job was
+                 * posted, so nothing needs the files. */
+                if (e->kind != ERR_TRANSIENT)
+                    lulu_unpublish(lu, db, id, names);
                 goto fail;
+            }
         } else {
             cost = strtod(row->cost, NULL);
         }

@@ -25,9 +25,12 @@ print_orders() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do ids+=("$1"); shift; done
   [ "${1:-}" = -- ] && shift
   sets=("$@")
-  mkdir -p "$SPOOL/print"
-  python3 - "$SRCDIR/config/samples" "$SPOOL/print" "${#ids[@]}" "${ids[@]}" "${sets[@]}" <<'PY' \
-    | psql -qAtX -v ON_ERROR_STOP=1 >/dev/null
+  # Built aside and moved in once the rows exist, as the pdf stage hands
+  # an order on only after recording it.
+  local stage=$TESTTMP/staging id
+  mkdir -p "$SPOOL/print" "$stage"
+  python3 - "$SRCDIR/config/samples" "$stage" "${#ids[@]}" "${ids[@]}" "${sets[@]}" <<'PY' \
+    | psql -qAtX -v ON_ERROR_STOP=1 >/dev/null || fail "print_orders ${ids[*]}"
 import glob, json, os, sys
 samples, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ids, sets = sys.argv[4:4 + n], sys.argv[4 + n:]
@@ -78,11 +81,12 @@ for oid in ids:
         f.write(pdf(1, "cover " + oid))
     c = o["customer"]
     print("INSERT INTO customers (id, email, name) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING;"
-          % (q(c["id"]), q(c["email"]), q(c["name"])))
+          % (q(c["id"]), q(c.get("email", "")), q(c["name"])))
     print("INSERT INTO orders (id, customer_id, state, canonical, order_json) VALUES"
           " (%s, %s, 'print', %s, %s::jsonb);"
           % (q(oid), q(c["id"]), q(json.dumps(o, sort_keys=True)), q(json.dumps(o))))
 PY
+  for id in "${ids[@]}"; do mv "$stage/$id" "$SPOOL/print/$id"; done
 }
 
 # fake_start [FLAG...]: starts the fake Lulu; sets LULU_URL.
@@ -108,6 +112,11 @@ fake_ctl() {
 fake_py() {
   curl -sf "$LULU_URL/__state" | python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
 }
+
+# fake_is EXPR VALUE, sql_is SQL VALUE: for wait_until, which needs a
+# command it can run again.
+fake_is() { [ "$(fake_py "$1")" = "$2" ]; }
+sql_is() { [ "$(sql "$1")" = "$2" ]; }
 
 # lulu_conf [KEY=VALUE...]: a configuration that prints with the fake.
 lulu_conf() {
