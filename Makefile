@@ -6,6 +6,9 @@
 # New modules need no Makefile change.  `make SAN=1` builds the same tree
 # into build-san/ with AddressSanitizer and UBSan.
 
+# `make V=1` shows the commands.
+Q := $(if $(V),,@)
+
 PREFIX     ?= /usr/local
 DESTDIR    ?=
 BINDIR     ?= $(PREFIX)/bin
@@ -20,7 +23,14 @@ PKGS    := jansson libpq libcurl cairo pangocairo pangoft2 fontconfig glib-2.0 l
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
-ifeq ($(SAN),1)
+ifeq ($(FUZZ),1)
+# libFuzzer: clang instruments the library and the targets in tests/fuzz/.
+CC      := clang
+BUILD   := build-fuzz
+OPT     := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+           -Wno-unknown-warning-option
+LDSAN   := -fsanitize=address,undefined
+else ifeq ($(SAN),1)
 BUILD   := build-san
 OPT     := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
 LDSAN   := -fsanitize=address,undefined
@@ -52,7 +62,7 @@ TESTS     := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 DEPFILES  := $(LIB_OBJ:.o=.d) $(STAGE_SRC:stages/%.c=$(BUILD)/obj/stages/%.d) $(TOOL_OBJ:.o=.d)
 
-.PHONY: all deps check check-fast test demo bench install clean stress fuzz format distclean
+.PHONY: all deps check check-fast test demo bench install clean stress fuzz fuzz-bins fuzz-deps format distclean
 all: $(TOOL) $(STAGES)
 
 # Debian packages the build, the tests and the demo need.  Quick when all are
@@ -73,7 +83,8 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/gen/embedded.c: $(EMBED_SRC) tools/embed.sh
 	@mkdir -p $(dir $@)
@@ -110,6 +121,24 @@ check: deps
 # The quick loop while developing: plain build only.
 check-fast: all tests
 	tests/run build
+
+# make fuzz: each libFuzzer target in tests/fuzz/ for FUZZ_SECONDS (default
+# 60), starting from its seed corpus in tests/fuzz/corpus/<target>/; crashes
+# are written to build-fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_BINS := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+fuzz-bins: $(FUZZ_BINS)
+fuzz-deps:
+	@missing=$$(for p in clang libfuzzer-14-dev; do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+fuzz: deps fuzz-deps
+	$(MAKE) FUZZ=1 fuzz-bins
+	tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 
 demo: deps all
 	tests/demo.sh $(BUILD)
@@ -156,7 +185,7 @@ format:
 	clang-format -i lib/*.c lib/*.h stages/*.c tests/unit/*.c
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 distclean: clean
 	rm -rf demo
