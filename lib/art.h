@@ -44,4 +44,17 @@ int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err
 int art_draw_book(const struct config *cfg, struct db *db, const json_t *order,
                   const json_t *story, const char *dir, struct err *e);
 
+/* The OpenAI-compatible illustrator (art_openai.c): one image request per
+ * missing picture, up to openai_max_in_flight at once, each call recorded in
+ * api_calls when db is set. */
+int art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *order,
+                         const json_t *story, const char *dir, struct err *e);
+
+/* Its prompt, in three parts: the child (from the order, the same words on
+ * every page), the style (book.style) and a story.json scene — exposed for
+ * the tests.  Fresh strings (g_free) but for the style. */
+char *art_openai_character(const json_t *order);
+const char *art_openai_style(const char *style);
+char *art_openai_prompt(const char *character, const char *style, const json_t *scene);
+
 #endif
