@@ -88,6 +88,13 @@ const struct tool_cmd tool_cmds[] = {
      "orders received longer ago than that (with their events, API calls and print\n"
      "job) and of old rejects whose entry is gone.  --dry-run removes nothing and\n"
      "prints what would go.  Run daily by storypress-cleanup.timer."},
+    {"stats", cmd_stats, "stats [--since AGE] [--json]",
+     "orders, time in each stage, costs and failures, per day",
+     "From the database, over the window since AGE (30m, 12h, 7d, 2w, or a date\n"
+     "YYYY-MM-DD; default 7d): per day (UTC) the orders received, done, failed and\n"
+     "rejected; the median and 95th percentile of the time orders spent in each\n"
+     "stage; the API calls and their cost by provider and kind, in total and per\n"
+     "book done; and the failures grouped by reason."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
