@@ -19,6 +19,7 @@ Misbehaviour on demand (flags at start, or POST /__control with JSON):
                     the job, then fails), both (either, at random)
   hang_posts        the next N POST /print-jobs/ create the job, then hang
                     without answering (hang_seconds, or until release_hangs)
+  hang_ids          ["<external_id>", ...]: the same, once, for these orders
   reject            {"<external_id>": "reason"}: that job is REJECTED at its
                     next status poll
   advance           "poll": each status poll moves a job one step along
@@ -79,6 +80,7 @@ class Fake:
             "publish_url": args.publish_url,
         }
         self.reject = {}
+        self.hang_ids = set()
         self.tokens = {}          # token -> expiry (time.time())
         self.jobs = {}            # id -> job
         self.next_id = 1000
@@ -532,9 +534,12 @@ class Handler(BaseHTTPRequestHandler):
             if ext:
                 f.posts[ext] = f.posts.get(ext, 0) + 1
             f.files_seen[str(jid)] = self.files_present(items)
-            hang = f.settings["hang_posts"] > 0
+            hang = f.settings["hang_posts"] > 0 or ext in f.hang_ids
             if hang:
-                f.settings["hang_posts"] -= 1
+                if ext in f.hang_ids:
+                    f.hang_ids.discard(ext)
+                else:
+                    f.settings["hang_posts"] -= 1
                 f.release.clear()
             f.save()
         if hang:
@@ -577,6 +582,7 @@ class Handler(BaseHTTPRequestHandler):
             if "seed" in c:
                 f.rng.seed(c["seed"])
             f.reject.update(c.get("reject") or {})
+            f.hang_ids.update(c.get("hang_ids") or [])
             if c.get("revoke_tokens"):
                 f.tokens.clear()
             if c.get("release_hangs"):
