@@ -62,7 +62,12 @@ int
 transit_reject(struct spool *sp, struct db *db, const char *worker, const char *entry,
                const char *src, const char *id, const char *reason, struct err *e)
 {
-    /* Build the rejected folder beside src (same filesystem), as scratch. */
+    /* Build the rejected folder as scratch inside rejected/ itself (same
+     * filesystem), and move the drop into it only once the reject is
+     * recorded, just before the folder is renamed into place.  Never put the
+     * drop into a dot-named scratch folder in the work area: a worker that
+     * dies there leaves it to spool_reclaim(), which removes scratch, and the
+     * drop would be lost. */
     char *parent = strdup(src);
     if (!parent)
         abort();
@@ -72,43 +77,49 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
         return err_set(e, ERR_PERMANENT, "%s: not a path", src);
     }
     *slash = 0;
-    char *scratch = NULL;
-    if (asprintf(&scratch, "%s/.%s.rejected", parent, entry) < 0)
+    /* A name no other attempt uses (never removed blindly: after a crash it
+     * may hold a drop), short enough whatever the entry's length. */
+    char *rejdir = spool_dir_path(sp, ST_REJECTED), *scratch = NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (asprintf(&scratch, "%s/.%.100s.%ld.%lld%09ld.tmp", rejdir, entry, (long)getpid(),
+                 (long long)ts.tv_sec, ts.tv_nsec) < 0)
         abort();
-    free(parent);
+    free(rejdir);
     char *name = NULL, *inside = NULL, *text = NULL;
     int rc = -1;
-    if (fsu_remove_tree(scratch, e) < 0)
-        goto out;
     if (mkdir(scratch, 0755) < 0) {
         err_errno(e, errno, "%s", scratch);
         goto out;
     }
     inside = fsu_join(scratch, entry);
-    /* rename(2) moves a symlink, a FIFO or a device without opening it. */
-    if (rename(src, inside) < 0) {
-        err_errno(e, errno, "%s: cannot move aside", src);
-        goto out;
-    }
     if (asprintf(&text, "%s\n", reason) < 0)
         abort();
     if (fsu_write_atomic(scratch, "reason", text, strlen(text), e) < 0)
-        goto put_back;
+        goto drop_scratch;
     name = transit_reject_name(sp, entry);
     if (db_record_reject(db, name, id, reason, worker, e) < 0)
-        goto put_back;
-    if (spool_rename_into(sp, scratch, ST_REJECTED, name, e) < 0)
+        goto drop_scratch; /* not recorded: the drop stays claimed, for a later try */
+    /* rename(2) moves a symlink, a FIFO or a device without opening it. */
+    if (rename(src, inside) < 0) {
+        err_errno(e, errno, "%s: cannot move aside", src);
+        goto drop_scratch;
+    }
+    if (spool_rename_into(sp, scratch, ST_REJECTED, name, e) < 0) {
+        /* Back to its claim, unless the folder did move (a failed fsync). */
+        if (rename(inside, src) == 0)
+            fsu_remove_tree(scratch, NULL);
         goto out;
+    }
+    if (fsu_fsync_dir(parent, e) < 0)
+        log_warn("%s", e->msg);
     log_order(LOG_WARNING, id ? id : entry, "rejected (rejected/%s): %s", name, reason);
     rc = 0;
     goto out;
-put_back:
-    /* Not recorded: the drop goes back to where it was claimed, for a later try. */
-    if (rename(inside, src) < 0)
-        log_error("%s: cannot put back from %s: %s", src, inside, strerror(errno));
-    else
-        fsu_remove_tree(scratch, NULL);
+drop_scratch:
+    fsu_remove_tree(scratch, NULL);
 out:
+    free(parent);
     free(text);
     free(inside);
     free(name);
