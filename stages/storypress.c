@@ -95,6 +95,11 @@ const struct tool_cmd tool_cmds[] = {
      "rejected; the median and 95th percentile of the time orders spent in each\n"
      "stage; the API calls and their cost by provider and kind, in total and per\n"
      "book done; and the failures grouped by reason."},
+    {"watch", cmd_watch, "watch [ID] [--count N]", "follow the pipeline live",
+     "Listens to the database's storypress_events notifications and prints one\n"
+     "line per transition: time, order, from → to, worker.  With ID, only that\n"
+     "order's.  On a terminal each line also shows a bar of the five stages the\n"
+     "order has passed.  Runs until Ctrl-C, or until N transitions were printed."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

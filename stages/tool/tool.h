@@ -79,5 +79,6 @@ int cmd_run(struct tool *t, int argc, char **argv);
 int cmd_config(struct tool *t, int argc, char **argv);
 int cmd_cleanup(struct tool *t, int argc, char **argv);
 int cmd_stats(struct tool *t, int argc, char **argv);
+int cmd_watch(struct tool *t, int argc, char **argv);
 
 #endif
