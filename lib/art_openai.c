@@ -31,6 +31,7 @@
  * in api_calls (kind "image"; a 2xx costs openai_price_image).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -372,12 +373,21 @@ art_openai_now(void)
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* 1 when dir/name is a complete JPEG of w × h: paid for already.  (Files
+ * are written atomically, but a leftover of another size is drawn again.) */
 static int
-art_openai_present(const char *dir, const char *name)
+art_openai_present(const char *dir, const char *name, int w, int h)
 {
     char *p = fsu_join(dir, name);
-    struct stat st;
-    int ok = p && stat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+    char *buf = NULL;
+    size_t n = 0;
+    struct err e = {0};
+    int iw = 0, ih = 0, sof = 0;
+    int ok = p && fsu_read_file(AT_FDCWD, p, OPENAI_IMAGE_MAX_BODY, &buf, &n, &e) == 0 &&
+             n > 4 && (unsigned char)buf[n - 2] == 0xFF && (unsigned char)buf[n - 1] == 0xD9 &&
+             art_openai_jpeg_info((const unsigned char *)buf, n, &iw, &ih, &sof) == 0 &&
+             iw == w && ih == h;
+    free(buf);
     free(p);
     return ok;
 }
@@ -485,7 +495,7 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
             snprintf(p->name, sizeof p->name, "page-%02zu.jpg", i);
             scene = json_object_get(json_array_get(pages, i - 1), "scene");
         }
-        if (art_openai_present(dir, p->name))
+        if (art_openai_present(dir, p->name, g.art_w_px, g.art_h_px))
             continue; /* paid for already */
         p->prompt = art_openai_prompt(character, style, scene);
         p->call.user = p;
