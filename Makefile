@@ -154,6 +154,8 @@ stress: deps all
 # The stage unit is one file installed under each stage's name (see
 # systemd/storypress-stage@.service).  PREFIX must be the same at build and
 # at install: the programs have SYSCONFDIR and LIBEXECDIR compiled in.
+# storypress.conf is 0644: the daemons run as `storypress` and must read it,
+# and it holds no secret (those are in credentials, see storypress.conf(5)).
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UNIT_STAGES := incoming story art pdf print
@@ -170,7 +172,7 @@ install: all
 	install -m 644 sql/*.sql $(DESTDIR)$(DATADIR)/sql/
 	install -m 644 config/samples/*.json $(DESTDIR)$(DATADIR)/samples/
 	[ -e $(DESTDIR)$(SYSCONFDIR)/storypress.conf ] || \
-	  install -m 640 config/storypress.conf $(DESTDIR)$(SYSCONFDIR)/storypress.conf
+	  install -m 644 config/storypress.conf $(DESTDIR)$(SYSCONFDIR)/storypress.conf
 	for s in $(UNIT_STAGES); do \
 	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
 	done

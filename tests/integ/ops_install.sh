@@ -36,6 +36,9 @@ for f in "${expect[@]}"; do [ -f "$root/$f" ] || fail "not installed: /$f"; done
 [ ! -e "$root/usr/lib/systemd/system/storypress-stage@.service" ] ||
   fail "the stage unit source is installed under its own name"
 ok "${#expect[@]} files installed"
+# The daemons run as storypress: the configuration must be readable by them.
+[ "$(stat -c %a "$root/usr/etc/storypress/storypress.conf")" = 644 ] ||
+  fail "storypress.conf is mode $(stat -c %a "$root/usr/etc/storypress/storypress.conf"), want 644"
 
 # Paths follow PREFIX: nothing points into /usr/local any more.
 if grep -rl "/usr/local/" "$root/usr/lib/systemd" "$root/usr/share/man"; then
