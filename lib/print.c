@@ -635,8 +635,19 @@ print_place_file(const char *from, const char *to, struct err *e)
         return 0;
     if (errno != EXDEV && errno != EPERM && errno != EMLINK)
         return err_errno(e, errno, "link %s to %s", from, to);
-    struct stat sb;
-    if (lstat(to, &sb) == 0)
-        return err_errno(e, EEXIST, "copy %s to %s", from, to);
-    return fsu_copy_file(from, to, e);
+    /* A copy is made under a temporary name and linked into place, so that
+     * `to` is complete whenever it exists (a reader may be waiting for it)
+     * and an existing `to` is never replaced. */
+    char *tmp;
+    const char *slash = strrchr(to, '/');
+    if (asprintf(&tmp, "%.*s.%s.tmp", slash ? (int)(slash - to + 1) : 0, to,
+                 slash ? slash + 1 : to) < 0)
+        abort();
+    unlink(tmp); /* left by a copy that was cut short */
+    int rc = fsu_copy_file(from, tmp, e);
+    if (rc == 0 && link(tmp, to) < 0)
+        rc = err_errno(e, errno, "link %s to %s", tmp, to);
+    unlink(tmp);
+    free(tmp);
+    return rc;
 }

@@ -441,8 +441,11 @@ lulu_token_fetch(struct lulu *lu, struct db *db, const char *order_id, struct er
     enum err_kind k = http_status_kind(rs.status);
     if (k != ERR_NONE) {
         char *words = print_lulu_error_words(rs.body, rs.body_len);
+        /* Refused credentials are a configuration to mend, not a fault of
+         * the order: transient, so that orders wait (with backoff) for the
+         * operator instead of all failing at once. */
         if (rs.status == 400 || rs.status == 401)
-            err_set(e, ERR_PERMANENT,
+            err_set(e, ERR_TRANSIENT,
                     "Lulu refused the client key and secret (HTTP %ld: %s); check "
                     "lulu_client_key_file and lulu_client_secret_file",
                     rs.status, words);
@@ -712,6 +715,7 @@ static int
 lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names, struct err *e)
 {
     const char *src[] = {b->interior, b->cover};
+    const char *md5[] = {b->interior_md5, b->cover_md5};
     const char *key[] = {"interior", "cover"};
     for (int i = 0; i < 2; i++) {
         const char *name = lulu_str(names, key[i]);
@@ -719,9 +723,22 @@ lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names, s
             return err_set(e, ERR_PERMANENT, "order %s: bad published name for %s", b->id,
                            key[i]);
         char *dst = fsu_join(lu->publish_dir, name);
-        struct stat sb;
+        struct stat sb, ss;
         int rc = 0;
-        if (lstat(dst, &sb) < 0) {
+        if (lstat(dst, &sb) == 0 && stat(src[i], &ss) == 0 &&
+            (sb.st_dev != ss.st_dev || sb.st_ino != ss.st_ino)) {
+            /* Published by an earlier attempt: still these very bytes?  (The
+             * PDFs are made anew when an order is sent back to pdf/.) */
+            char sha[65], sum[33];
+            struct err ignored;
+            if (print_file_sums(dst, sha, sum, &ignored) < 0 || strcmp(sum, md5[i]) != 0) {
+                log_order(LOG_INFO, b->id, "the published %s is outdated; publishing it again",
+                          key[i]);
+                if (unlink(dst) < 0 && errno != ENOENT)
+                    rc = err_errno(e, errno, "unlink %s", dst);
+            }
+        }
+        if (rc == 0 && lstat(dst, &sb) < 0) {
             rc = print_place_file(src[i], dst, e);
             if (rc == 0 && stat(dst, &sb) == 0 && (sb.st_mode & 0044) != 0044 &&
                 chmod(dst, (sb.st_mode & 07777) | 0044) < 0)

@@ -153,7 +153,7 @@ print_stop() {
 print_logs() { cat "$TESTTMP"/print-*.log 2>/dev/null || true; }
 
 # in_dir DIR N: N order folders in DIR.
-in_dir() { [ "$(count "$1")" -eq "$2" ]; }
+in_dir() { [ "$(count "$1" 2>/dev/null)" -eq "$2" ]; }
 
 # expect WHAT ACTUAL WANTED
 expect() {

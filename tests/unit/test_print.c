@@ -484,6 +484,32 @@ test_place_and_result(void **state)
     free(from);
     free(to);
 
+    /* Across filesystems (/dev/shm is a tmpfs): a copy, complete, and no
+     * temporary file left beside it. */
+    char shm[] = "/dev/shm/test_print-XXXXXX";
+    int fd = mkstemp(shm);
+    if (fd >= 0) {
+        assert_int_equal(write(fd, "%PDF-1.4 across", 15), 15);
+        close(fd);
+        if (asprintf(&to, "%s/copied.pdf", tmpdir) < 0)
+            abort();
+        int rc = print_place_file(shm, to, &e);
+        unlink(shm);
+        assert_int_equal(rc, 0);
+        char buf[32] = {0};
+        FILE *f = fopen(to, "rb");
+        assert_non_null(f);
+        assert_int_equal(fread(buf, 1, sizeof buf, f), 15);
+        fclose(f);
+        assert_string_equal(buf, "%PDF-1.4 across");
+        char *tmp;
+        if (asprintf(&tmp, "%s/.copied.pdf.tmp", tmpdir) < 0)
+            abort();
+        assert_int_equal(access(tmp, F_OK), -1);
+        free(tmp);
+        free(to);
+    }
+
     struct print_row r = {0};
     r.found = 1;
     r.provider = "lulu";
