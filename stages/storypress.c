@@ -100,6 +100,15 @@ const struct tool_cmd tool_cmds[] = {
      "line per transition: time, order, from → to, worker.  With ID, only that\n"
      "order's.  On a terminal each line also shows a bar of the five stages the\n"
      "order has passed.  Runs until Ctrl-C, or until N transitions were printed."},
+    {"quota", cmd_quota,
+     "quota list [--json] | quota set|unset customer|group KEY [LIMIT] | quota group add|remove CUSTOMER GROUP",
+     "daily order limits per customer and per group",
+     "list: every limit with the orders received today (since midnight in\n"
+     "quota_timezone), the default (quota_default_daily) and the groups.\n"
+     "set customer|group KEY LIMIT: at most LIMIT orders a day for that customer,\n"
+     "or for all the members of that group together (0: none).  unset: back to\n"
+     "the default.  group add|remove CUSTOMER GROUP: membership.  The incoming\n"
+     "stage holds or rejects an order over a limit (quota_policy)."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

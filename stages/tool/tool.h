@@ -80,5 +80,6 @@ int cmd_config(struct tool *t, int argc, char **argv);
 int cmd_cleanup(struct tool *t, int argc, char **argv);
 int cmd_stats(struct tool *t, int argc, char **argv);
 int cmd_watch(struct tool *t, int argc, char **argv);
+int cmd_quota(struct tool *t, int argc, char **argv);
 
 #endif
