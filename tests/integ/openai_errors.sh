@@ -18,7 +18,7 @@ permanent() {
   run_stage story
   [ "$(where "$2")" = failed ] || fail "$1: $2 is in $(where "$2"): $(row "$2")"
   failed_reason "$2" | grep -qF "$3" || fail "$1: error.json: $(failed_reason "$2")"
-  sql "SELECT last_error FROM orders WHERE id = '$2'" | grep -qF "$3" || fail "$1: last_error: $(row "$2")"
+  failed_event "$2" | grep -qF "$3" || fail "$1: the failed event: $(failed_event "$2")"
   [ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = '$2' AND http_status IS NOT NULL AND error IS NOT NULL")" -ge 1 ] \
     || fail "$1: the call is not recorded"
   ok "$1: $2 failed: $3"

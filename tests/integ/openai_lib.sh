@@ -42,6 +42,8 @@ openai_conf() {
     "openai_connect_timeout = 2" "openai_timeout = 10" "openai_rpm = 100000" \
     "openai_image_size = 1875x2775" "trim = 6x9" "max_attempts = 3" "$@"
   "$BUILD/storypress" -c "$CONF" migrate >>"$DLOG" 2>&1 || fail "migrate: $(tail -5 "$DLOG")"
+  # A daemon's start makes the spool's skeleton.
+  "$BUILD/storypress-incoming" -c "$CONF" --once 2>>"$DLOG" || fail "incoming --once: $(tail -5 "$DLOG")"
 }
 
 # fake_ctl JSON: POST /__control.
@@ -81,6 +83,9 @@ where() {
 
 # row ID: "state attempts last_error" of the order.
 row() { sql "SELECT state || ' ' || attempts || ' ' || coalesce(last_error, '') FROM orders WHERE id = '$1'"; }
+
+# failed_event ID: the reason the database holds for the move to failed/.
+failed_event() { sql "SELECT detail->>'error' FROM order_events WHERE order_id = '$1' AND to_state = 'failed'"; }
 
 # failed_reason ID: what error.json says.
 failed_reason() { cat "$SPOOL/failed/$1/error.json" 2>/dev/null; }

@@ -48,7 +48,7 @@ run_stage story
 [ $(( $(fake_stat chat) - before )) = 3 ] || fail "S3: $(( $(fake_stat chat) - before )) requests, want 1 + 2 retries"
 failed_reason S3 | grep -q 'pages\[0\]\.scene\.setting' || fail "S3: error.json does not say why: $(failed_reason S3)"
 failed_reason S3 | grep -q '3 attempts' || fail "S3: error.json does not count the attempts: $(failed_reason S3)"
-sql "SELECT last_error FROM orders WHERE id = 'S3'" | grep -q 'setting' || fail "S3: orders.last_error: $(row S3)"
+failed_event S3 | grep -q 'setting' || fail "S3: the failed event: $(failed_event S3)"
 [ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'S3' AND error LIKE '%mars%' AND cost > 0")" = 3 ] \
   || fail "S3: the 3 paid answers are not recorded"
 ok "a story breaking the schema is refused after 3 attempts: $(failed_reason S3 | head -c 160)"
