@@ -176,7 +176,8 @@ install: all
 	for s in $(UNIT_STAGES); do \
 	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
 	done
-	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer; do \
+	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
+	  storypress-metrics.service storypress-metrics.timer; do \
 	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
 	install -m 644 systemd/storypress.sysusers $(DESTDIR)$(SYSUSERSDIR)/storypress.conf
 	install -m 644 systemd/storypress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/storypress.conf

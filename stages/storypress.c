@@ -109,6 +109,15 @@ const struct tool_cmd tool_cmds[] = {
      "or for all the members of that group together (0: none).  unset: back to\n"
      "the default.  group add|remove CUSTOMER GROUP: membership.  The incoming\n"
      "stage holds or rejects an order over a limit (quota_policy)."},
+    {"metrics", cmd_metrics, "metrics [--output FILE|-]",
+     "the pipeline's figures for Prometheus (node_exporter textfile)",
+     "Writes, in Prometheus's text format, the entries waiting, being worked on\n"
+     "and the oldest age of every spool directory, and from the database the\n"
+     "orders by state, transitions, rejects, API calls, errors and cost, to\n"
+     "metrics_file (or FILE; '-' or neither: standard output), atomically.\n"
+     "storypress-metrics.timer runs it every minute.  Without the database the\n"
+     "spool figures are still written, with storypress_database_up 0, and the\n"
+     "exit status is 1."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -81,5 +81,6 @@ int cmd_cleanup(struct tool *t, int argc, char **argv);
 int cmd_stats(struct tool *t, int argc, char **argv);
 int cmd_watch(struct tool *t, int argc, char **argv);
 int cmd_quota(struct tool *t, int argc, char **argv);
+int cmd_metrics(struct tool *t, int argc, char **argv);
 
 #endif

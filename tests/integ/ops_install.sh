@@ -20,6 +20,8 @@ expect=(
   usr/lib/systemd/system/storypress.target
   usr/lib/systemd/system/storypress-cleanup.service
   usr/lib/systemd/system/storypress-cleanup.timer
+  usr/lib/systemd/system/storypress-metrics.service
+  usr/lib/systemd/system/storypress-metrics.timer
   usr/lib/sysusers.d/storypress.conf
   usr/lib/tmpfiles.d/storypress.conf
   usr/share/man/man8/storypress.8

@@ -35,7 +35,8 @@ subst() {
       -e "s#/usr/local/etc/storypress#$TESTTMP/etc#g" "$1" > "$2"
 }
 for s in $stages; do subst "$SRCDIR/systemd/storypress-stage@.service" "$units/storypress-$s@.service"; done
-for f in storypress.target storypress-cleanup.service storypress-cleanup.timer; do
+for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
+         storypress-metrics.service storypress-metrics.timer; do
   subst "$SRCDIR/systemd/$f" "$units/$f"
 done
 
@@ -100,7 +101,7 @@ echo "$line"
 exposure=$(echo "$line" | sed -E 's/.*: ([0-9]+\.[0-9]+).*/\1/')
 awk -v x="$exposure" 'BEGIN { exit !(x <= 2.0) }' || fail "exposure $exposure is above 2.0"
 ok "stage unit exposure $exposure (at most 2.0)"
-for f in storypress-cleanup.service; do
+for f in storypress-cleanup.service storypress-metrics.service; do
   line=$(systemd-analyze security --offline=yes "$units/$f" 2>&1 | grep 'Overall exposure level') || fail "$f: no exposure figure"
   echo "$line"
 done
