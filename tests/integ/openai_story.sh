@@ -51,7 +51,7 @@ failed_reason S3 | grep -q '3 attempts' || fail "S3: error.json does not count t
 failed_event S3 | grep -q 'setting' || fail "S3: the failed event: $(failed_event S3)"
 [ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'S3' AND error LIKE '%mars%' AND cost > 0")" = 3 ] \
   || fail "S3: the 3 paid answers are not recorded"
-ok "a story breaking the schema is refused after 3 attempts: $(failed_reason S3 | head -c 160)"
+ok "a story breaking the schema is refused after 3 attempts: $(failed_event S3 | head -c 160)"
 
 # --- costs add up -----------------------------------------------------------------------
 total=$(sql "SELECT sum(cost) FROM api_calls")
