@@ -362,6 +362,40 @@ render_safe(const struct geom *g)
     return (struct render_box){inset, inset, g->page_w_pt - 2 * inset, g->page_h_pt - 2 * inset};
 }
 
+/* The accent colour mixed into the ground: for quiet decoration. */
+static struct rgb
+render_pale(const struct render_book *bk, double amount)
+{
+    struct rgb a = bk->pal->accent, g = bk->pal->ground;
+    return (struct rgb){g.r + (a.r - g.r) * amount, g.g + (a.g - g.g) * amount,
+                        g.b + (a.b - g.b) * amount};
+}
+
+/* The ground of a page without a picture: the setting's light colour and
+ * a thin rounded frame on the safety line, a small star at its top and
+ * bottom, as storybooks frame their text pages. */
+static void
+render_quiet_ground(struct render_book *bk, cairo_t *cr)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
+    struct rgb line = render_pale(bk, 0.35);
+    double inset = -12; /* just outside the text's safe area, well inside the trim */
+    render_colour(cr, line, 1);
+    cairo_set_line_width(cr, 1.2);
+    render_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset, safe.h - 2 * inset,
+                      22);
+    cairo_stroke(cr);
+    for (int i = 0; i < 2; i++) {
+        double cy = i ? safe.y + safe.h - inset : safe.y + inset;
+        render_fill(cr, safe.x + safe.w / 2 - 14, cy - 3, 28, 6, bk->pal->ground);
+        render_colour(cr, line, 1);
+        render_star(cr, safe.x + safe.w / 2, cy, 7);
+        cairo_fill(cr);
+    }
+}
+
 static char *
 render_page_art_name(int story_index)
 {
@@ -412,7 +446,7 @@ render_story_text(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
 {
     const struct geom *g = &bk->g;
     struct render_box safe = render_safe(g);
-    render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
+    render_quiet_ground(bk, cr);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
     struct render_style st = {.size = render_story_size(bk) * 1.25, .min_size = bk->min_size,
@@ -449,7 +483,7 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
 {
     const struct geom *g = &bk->g;
     struct render_box safe = render_safe(g);
-    render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
+    render_quiet_ground(bk, cr);
 
     double unit = fmin(safe.w, safe.h);
     double radius = unit * 0.24;
@@ -493,7 +527,7 @@ render_centred_page(struct render_book *bk, cairo_t *cr, const char *text,
 {
     const struct geom *g = &bk->g;
     struct render_box safe = render_safe(g);
-    render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
+    render_quiet_ground(bk, cr);
     double unit = fmin(safe.w, safe.h);
     PangoLayout *l = render_text_fit(&bk->rt, text, st, safe.w * width_frac, safe.h * 0.6, what, e);
     if (!l)
