@@ -26,10 +26,10 @@ touch -d '29 days ago' "$SPOOL/done/D-new"
 # --dry-run: says what would go, removes nothing.
 out=$(sp cleanup --dry-run); echo "$out"
 for e in done/D-old failed/F-old rejected/bad-drop.json; do
-  echo "$out" | grep -q "^would remove $e (40d old)$" || fail "dry run does not list $e"
+  grep -q "^would remove $e (40d old)$" <<<"$out" || fail "dry run does not list $e"
 done
-echo "$out" | grep -q "D-new" && fail "dry run lists D-new, 29 days old"
-echo "$out" | grep -q "^3 entries would be removed (done 1, failed 1, rejected 1), older than 30 days$" ||
+grep -q "D-new" <<<"$out" && fail "dry run lists D-new, 29 days old"
+grep -q "^3 entries would be removed (done 1, failed 1, rejected 1), older than 30 days$" <<<"$out" ||
   fail "dry run count line"
 [ -d "$SPOOL/done/D-old" ] && [ -d "$SPOOL/failed/F-old" ] && [ -d "$SPOOL/rejected/bad-drop.json" ] ||
   fail "dry run removed something"
@@ -40,10 +40,10 @@ ok "--dry-run lists the three old entries and removes nothing"
 mkdir -p "$SPOOL/done/.purge-X9/art"; echo x > "$SPOOL/done/.purge-X9/art/page-01.jpg"
 out=$(sp cleanup); echo "$out"
 for e in done/D-old failed/F-old rejected/bad-drop.json; do
-  echo "$out" | grep -q "^removed $e (40d old)$" || fail "cleanup does not report $e"
+  grep -q "^removed $e (40d old)$" <<<"$out" || fail "cleanup does not report $e"
   [ ! -e "$SPOOL/$e" ] || fail "$e is still there"
 done
-echo "$out" | grep -q "^3 entries removed (done 1, failed 1, rejected 1), older than 30 days$" ||
+grep -q "^3 entries removed (done 1, failed 1, rejected 1), older than 30 days$" <<<"$out" ||
   fail "count line"
 [ -d "$SPOOL/done/D-new" ] || fail "D-new, 29 days old, was removed"
 [ ! -e "$SPOOL/done/.purge-X9" ] || fail "the half-done removal was not finished"
@@ -55,7 +55,7 @@ ok "old entries removed, purged_at set, the young one kept"
 
 # Nothing left to do: a second run removes nothing.
 out=$(sp cleanup)
-echo "$out" | grep -q "^0 entries removed" || fail "second run: $out"
+grep -q "^0 entries removed" <<<"$out" || fail "second run: $out"
 ok "a second run removes nothing"
 
 # --older-than 0 takes everything; --json reports it.
@@ -74,11 +74,11 @@ ok "--older-than 0 --json"
 sql "UPDATE orders SET received_at = now() - interval '100 days' WHERE id IN ('D-old', 'F-old')"
 write_conf "retention_days = 30" "retention_db_days = 60"
 out=$(sp cleanup --dry-run); echo "$out"
-echo "$out" | grep -q "^database: 2 orders and 1 reject would be deleted, older than 60 days$" ||
+grep -q "^database: 2 orders and 1 reject would be deleted, older than 60 days$" <<<"$out" ||
   fail "dry run database line"
 [ "$(sql "SELECT count(*) FROM orders")" = 3 ] || fail "dry run deleted orders"
 out=$(sp cleanup); echo "$out"
-echo "$out" | grep -q "^database: 2 orders and 1 reject deleted, older than 60 days$" || fail "database line"
+grep -q "^database: 2 orders and 1 reject deleted, older than 60 days$" <<<"$out" || fail "database line"
 [ "$(sql "SELECT string_agg(id, ',') FROM orders")" = "D-new" ] || fail "orders left: $(sql "SELECT id FROM orders")"
 [ "$(sql "SELECT count(*) FROM order_events WHERE order_id <> 'D-new'")" = 0 ] || fail "events of deleted orders remain"
 [ "$(sql "SELECT count(*) FROM rejects")" = 0 ] || fail "old reject remains"

@@ -68,7 +68,7 @@ for page in man8/storypress.8 man5/storypress.conf.5; do
   out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$f" 2>"$TESTTMP/man.err") || fail "man -l $page failed"
   [ ! -s "$TESTTMP/man.err" ] || { cat "$TESTTMP/man.err"; fail "man -l $page complained"; }
   for sect in NAME SYNOPSIS DESCRIPTION FILES "SEE ALSO"; do
-    echo "$out" | grep -q "^$sect" || fail "$page has no $sect section"
+    grep -q "^$sect" <<<"$out" || fail "$page has no $sect section"
   done
 done
 ok "man pages render without warnings"

@@ -64,7 +64,8 @@ ok "metrics file complete and well formed"
 
 # --output -: the same on standard output, nothing written.
 rm "$prom"
-sp metrics --output - | grep -qxF 'storypress_rejects_total 1' || fail "--output -"
+sp metrics --output - >"$TESTTMP/stdout.prom" || fail "metrics --output - exit status $?"
+grep -qxF 'storypress_rejects_total 1' "$TESTTMP/stdout.prom" || fail "--output -"
 [ ! -e "$prom" ] || fail "--output - wrote the file"
 ok "--output -"
 

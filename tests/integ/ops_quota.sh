@@ -24,11 +24,11 @@ for o in q1:c1:0 q2:c1:0 q3:c2:0 q4:c1:2; do
        VALUES ('$id', '$cust', 'story', '$id', '{}', now() - interval '$days days')"
 done
 out=$(sp quota list); echo "$out"
-echo "$out" | grep -Eq '^customer +c1 +2 +2$' || fail "list: c1 line"
-echo "$out" | grep -Eq '^group +schools +10 +3$' || fail "list: schools line"
-echo "$out" | grep -Eq '^default +\(any other customer\) +3$' || fail "list: default line"
-echo "$out" | grep -q '^days start at midnight UTC; over the limit: reject$' || fail "list: policy line"
-echo "$out" | grep -Eq '^schools +c2$' || fail "list: membership"
+grep -Eq '^customer +c1 +2 +2$' <<<"$out" || fail "list: c1 line"
+grep -Eq '^group +schools +10 +3$' <<<"$out" || fail "list: schools line"
+grep -Eq '^default +\(any other customer\) +3$' <<<"$out" || fail "list: default line"
+grep -q '^days start at midnight UTC; over the limit: reject$' <<<"$out" || fail "list: policy line"
+grep -Eq '^schools +c2$' <<<"$out" || fail "list: membership"
 sp quota list --json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)

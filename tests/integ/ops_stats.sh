@@ -61,12 +61,12 @@ for i in 1 2; do api S2 image 0.04 '2026-03-10 11:02:00'; done
 api S3 image 0.04 '2026-03-10 12:01:00'
 
 out=$(sp stats --since 2026-03-01); echo "$out"
-has() { echo "$out" | grep -Eq "$1" || fail "stats lacks: $1"; }
+has() { grep -Eq "$1" <<<"$out" || fail "stats lacks: $1"; }
 has '^storypress stats since 2026-03-01 00:00 UTC$'
 has '^2026-03-10 +5 +2 +3 +1$'
 has '^2026-03-11 +1 +0 +0 +1$'
 has '^total +6 +2 +3 +2$'
-echo "$out" | grep -q '2026-02-01' && fail "an event before the window is counted"
+grep -q '2026-02-01' <<<"$out" && fail "an event before the window is counted"
 has '^story +5 +30s +88s$'
 has '^art +4 +2m40s +4m45s$'
 has '^pdf +2 +30s +30s$'
@@ -77,7 +77,7 @@ has '^total +8 +0\.2460$'
 has '^per book \(2 done\) +0\.1030$'
 has '^ +2  art: image provider refused the prompt$'
 has "^ +1  story: the model's reply is not JSON$"
-echo "$out" | grep -q 'old failure' && fail "a failure before the window is counted"
+grep -q 'old failure' <<<"$out" && fail "a failure before the window is counted"
 ok "stats: days, stage times, costs, failures"
 
 sp stats --since 2026-03-01 --json | python3 -c '
@@ -95,7 +95,7 @@ ok "stats --json"
 
 # A window with nothing in it, and a bad --since.
 out=$(sp stats --since 1s)
-echo "$out" | grep -Eq '^total +0 +0 +0 +0$' || fail "empty window: $out"
+grep -Eq '^total +0 +0 +0 +0$' <<<"$out" || fail "empty window: $out"
 set +e
 sp stats --since yesterday >/dev/null 2>&1; st=$?
 set -e

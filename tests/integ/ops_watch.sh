@@ -57,8 +57,8 @@ sp hold H1 >/dev/null
 sp release H1 >/dev/null
 finish real || fail "watch H1 exit status"
 cat "$TESTTMP/real.out"
-sed -n 1p "$TESTTMP/real.out" | grep -Eq '^[0-9-]{10}T[0-9:]{8}Z  H1  art → hold  storypress:' || fail "hold line"
-sed -n 2p "$TESTTMP/real.out" | grep -Eq '^[0-9-]{10}T[0-9:]{8}Z  H1  hold → art  storypress:' || fail "release line"
+grep -Eq '^[0-9-]{10}T[0-9:]{8}Z  H1  art → hold  storypress:' <<<"$(sed -n 1p "$TESTTMP/real.out")" || fail "hold line"
+grep -Eq '^[0-9-]{10}T[0-9:]{8}Z  H1  hold → art  storypress:' <<<"$(sed -n 2p "$TESTTMP/real.out")" || fail "release line"
 ok "watch sees the tool's hold and release"
 
 # On a terminal: the progress bar (script(1) gives it a pty).
@@ -68,8 +68,9 @@ if command -v script >/dev/null; then
   notify T1 story art
   notify T1 print done
   wait_until 20 grep -q 'T1  print → done' "$TESTTMP/tty.out" || { cat "$TESTTMP/tty.out"; fail "pty: no done line"; }
-  tr -d '\r' <"$TESTTMP/tty.out" | grep -q 'T1  story → art  w-test  \[##\.\.\.\] 2/5$' || { cat "$TESTTMP/tty.out"; fail "pty: no bar 2/5"; }
-  tr -d '\r' <"$TESTTMP/tty.out" | grep -q 'T1  print → done  w-test  \[#####\] 5/5$' || fail "pty: no bar 5/5"
+  tr -d '\r' <"$TESTTMP/tty.out" >"$TESTTMP/tty.txt"
+  grep -q 'T1  story → art  w-test  \[##\.\.\.\] 2/5$' "$TESTTMP/tty.txt" || { cat "$TESTTMP/tty.out"; fail "pty: no bar 2/5"; }
+  grep -q 'T1  print → done  w-test  \[#####\] 5/5$' "$TESTTMP/tty.txt" || fail "pty: no bar 5/5"
   grep -q '\[' "$TESTTMP/all.out" && fail "a bar when stdout is not a terminal"
   ok "progress bar on a terminal only"
 fi
