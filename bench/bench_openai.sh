@@ -55,15 +55,18 @@ round() {
   t1=$(date +%s.%N)
   [ "$(count pdf)" -ge "$BOOKS" ] || fail "$name: books not drawn: $(tail -5 "$DLOG")"
   local n=$(( $(fake_stat images) - before ))
-  python3 - "$name" "$n" "$t0" "$t1" "$IN_FLIGHT" "$LATENCY_MS" "$(fake_stat peak_in_flight)" <<'PY'
-import sys
-name, n, t0, t1, k, lat, peak = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), \
-    float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]), sys.argv[7]
+  python3 - "$name" "$n" "$t0" "$t1" "$IN_FLIGHT" "$LATENCY_MS" "$(fake_stat peak_in_flight)" "$BOOKS" <<'PY'
+import math, sys
+name, n, t0, t1, k, lat, peak, books = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), \
+    float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]) / 1000.0, sys.argv[7], int(sys.argv[8])
 secs = t1 - t0
-rate, bound = n / secs, k / (lat / 1000.0)
+rate, bound = n / secs, k / lat
+# One daemon draws one book at a time: a 33-picture book takes
+# ceil(33 / k) waves of one latency each, whatever the daemon does.
+waves = books * math.ceil(n / books / k)
 print("%-5s %3d images in %6.2f s = %5.2f images/s; bound %d in flight / %.1f s = %.2f/s; "
-      "ratio %.2f (peak in flight %s)" % (name, n, secs, rate, k, lat / 1000.0, bound,
-                                          rate / bound, peak))
+      "ratio %.2f; against %d waves of %.1f s (one book at a time): %.2f; peak in flight %s"
+      % (name, n, secs, rate, k, lat, bound, rate / bound, waves, lat, waves * lat / secs, peak))
 PY
   # Keep one picture the daemon wrote: the JPEG answer of the next round.
   [ -s "$top/answer.jpg" ] || cp "$(find "$SPOOL/pdf" -name page-01.jpg -print -quit)" "$top/answer.jpg"
