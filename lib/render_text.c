@@ -129,7 +129,11 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
     pango_layout_set_text(layout, text, -1);
     pango_layout_set_width(layout, (int)floor(box_w * PANGO_SCALE));
     pango_layout_set_alignment(layout, st->align);
-    pango_layout_set_auto_dir(layout, TRUE);
+    /* The book's languages are written left to right: a sentence that
+     * starts with a right-to-left name ("مريم and the Moon") is still an
+     * English sentence, so the paragraph is LTR and only the name's run is
+     * reordered (pango's bidi algorithm). */
+    pango_layout_set_auto_dir(layout, FALSE);
     if (st->spacing > 0)
         pango_layout_set_line_spacing(layout, (float)st->spacing);
 

@@ -702,6 +702,35 @@ test_names(void **state)
     }
 }
 
+/* A right-to-left name at the start of an English sentence: the sentence
+ * stays left to right, the name sits at its left end, its letters in
+ * right-to-left order. */
+static void
+test_bidi(void **state)
+{
+    (void)state;
+    struct render_text rt;
+    struct err e = {0};
+    const char *name = "\xD9\x85\xD8\xB1\xD9\x8A\xD9\x85"; /* مريم */
+    assert_int_equal(render_text_init(&rt, "Andika", "en", name, &e), 0);
+    char *text = g_strdup_printf("%s and the Moon", name);
+    struct render_style st = {.size = 20, .min_size = 20, .align = PANGO_ALIGN_LEFT};
+    PangoLayout *l = render_text_fit(&rt, text, &st, 500, 100, "test", &e);
+    assert_non_null(l);
+    PangoRectangle first, last, and;
+    pango_layout_index_to_pos(l, 0, &first);                       /* م, first letter */
+    pango_layout_index_to_pos(l, (int)strlen(name) - 2, &last);     /* م, last letter */
+    pango_layout_index_to_pos(l, (int)strlen(name) + 1, &and);      /* the "a" of "and" */
+    assert_true(first.x > last.x); /* the name reads right to left */
+    assert_true(and.x > first.x);  /* and the English goes on to its right */
+    /* the name starts the line, at the left (an RTL glyph's rectangle
+     * runs leftwards from x: its width is negative) */
+    assert_true(MIN(last.x, last.x + last.width) < PANGO_SCALE);
+    g_object_unref(l);
+    g_free(text);
+    render_text_fini(&rt);
+}
+
 static void
 test_missing_glyph(void **state)
 {
@@ -831,6 +860,7 @@ main(void)
         cmocka_unit_test(test_facing),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_missing_glyph),
         cmocka_unit_test(test_wrong_size),
         cmocka_unit_test(test_jpeg_kinds),
