@@ -126,7 +126,11 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
     pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
     pango_layout_set_attributes(layout, attrs);
     pango_attr_list_unref(attrs);
-    pango_layout_set_text(layout, text, -1);
+    /* Spaces at either end mean nothing in a box, and pango counts a
+     * trailing one in the last line's width. */
+    char *trimmed = g_strstrip(g_strdup(text));
+    pango_layout_set_text(layout, trimmed, -1);
+    g_free(trimmed);
     pango_layout_set_width(layout, (int)floor(box_w * PANGO_SCALE));
     pango_layout_set_alignment(layout, st->align);
     /* The book's languages are written left to right: a sentence that

@@ -731,6 +731,36 @@ test_bidi(void **state)
     render_text_fini(&rt);
 }
 
+/* French punctuation keeps its no-break space: "!" never starts a line,
+ * "»" never either, however the text wraps. */
+static void
+test_french_spaces(void **state)
+{
+    (void)state;
+    struct render_text rt;
+    struct err e = {0};
+    assert_int_equal(render_text_init(&rt, "Andika", "fr", "Léa", &e), 0);
+    GString *t = g_string_new(NULL);
+    for (int i = 0; i < 12; i++)
+        g_string_append(t, "«\xC2\xA0Regarde\xC2\xA0!\xC2\xA0» dit Léa\xE2\x80\xAF; on y va\xC2\xA0? ");
+    for (double w = 130; w <= 330; w += 7) {
+        struct render_style st = {.size = 14, .min_size = 14, .align = PANGO_ALIGN_LEFT};
+        PangoLayout *l = render_text_fit(&rt, t->str, &st, w, 5000, "test", &e);
+        if (!l)
+            fail_msg("width %g: %s", w, e.msg);
+        int n = pango_layout_get_line_count(l);
+        assert_true(n > 1);
+        for (int i = 1; i < n; i++) {
+            const char *start = t->str + pango_layout_get_line_readonly(l, i)->start_index;
+            if (*start == '!' || *start == '?' || *start == ';' || strncmp(start, "»", 2) == 0)
+                fail_msg("width %g: line %d starts with \"%.8s\"", w, i, start);
+        }
+        g_object_unref(l);
+    }
+    g_string_free(t, TRUE);
+    render_text_fini(&rt);
+}
+
 static void
 test_missing_glyph(void **state)
 {
@@ -861,6 +891,7 @@ main(void)
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_bidi),
+        cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
         cmocka_unit_test(test_wrong_size),
         cmocka_unit_test(test_jpeg_kinds),
