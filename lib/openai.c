@@ -50,8 +50,10 @@ openai_open(const struct config *cfg, struct err *e)
         return NULL;
     char *key = config_secret(cfg, "openai_api_key_file", e);
     if (!key) {
+        /* An operator's fix away, and no fault of the order: defer it (the
+         * log says why) rather than fail every order until then. */
         if (e)
-            e->kind = ERR_PERMANENT; /* a missing key does not appear by itself */
+            e->kind = ERR_TRANSIENT;
         err_prefix(e, "OpenAI API key (openai_api_key_file)");
         return NULL;
     }

@@ -30,8 +30,8 @@ struct db;
 
 struct openai;
 
-/* Reads the key (openai_api_key_file) and the settings; ERR_PERMANENT when
- * the key cannot be read (it will not appear by itself). */
+/* Reads the key (openai_api_key_file) and the settings; ERR_TRANSIENT when
+ * the key cannot be read (the order waits for the operator's fix). */
 struct openai *openai_open(const struct config *cfg, struct err *e);
 void openai_close(struct openai *oa);
 
