@@ -99,7 +99,9 @@ const struct tool_cmd tool_cmds[] = {
      "Listens to the database's storypress_events notifications and prints one\n"
      "line per transition: time, order, from → to, worker.  With ID, only that\n"
      "order's.  On a terminal each line also shows a bar of the five stages the\n"
-     "order has passed.  Runs until Ctrl-C, or until N transitions were printed."},
+     "order has passed.  When the database goes away it reconnects and says that\n"
+     "transitions in between were missed.  Runs until Ctrl-C, or until N\n"
+     "transitions were printed."},
     {"quota", cmd_quota,
      "quota list [--json] | quota set|unset customer|group KEY [LIMIT] | quota group add|remove CUSTOMER GROUP",
      "daily order limits per customer and per group",

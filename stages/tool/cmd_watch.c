@@ -9,7 +9,10 @@
  * transitions with --count (for scripts and tests).
  *
  * Once listening it says so on stderr, so that a script starting it in the
- * background knows when transitions will be seen.
+ * background knows when transitions will be seen.  When the database goes
+ * away it reconnects (with the stage daemons' backoff) and listens again,
+ * saying on stderr that the transitions in between were not seen: a
+ * notification is not queued for a listener that is not connected.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -88,6 +91,34 @@ watch_print(const char *payload, const char *only, int tty)
     return 1;
 }
 
+static int
+watch_listen(struct tool *t, struct err *e)
+{
+    PGresult *r = db_exec(t->db, e, "LISTEN " DB_NOTIFY_CHANNEL, 0, NULL);
+    if (!r)
+        return -1;
+    PQclear(r);
+    return 0;
+}
+
+/* Waits for the database and listens again: 0 when listening, 1 when a
+ * signal stopped the wait, -1 on an error that waiting will not mend. */
+static int
+watch_reconnect(struct tool *t, struct err *e)
+{
+    for (;;) {
+        if (db_wait(t->db, (int)config_int(t->cfg, "db_retry_cap"), &watch_stop, e) < 0)
+            return watch_stop ? 1 : -1;
+        if (watch_listen(t, e) == 0)
+            break;
+        if (e->kind != ERR_TRANSIENT)
+            return -1;
+    }
+    fprintf(stderr, "watching %s again; transitions while the database was away were not "
+                    "seen\n", DB_NOTIFY_CHANNEL);
+    return 0;
+}
+
 int
 cmd_watch(struct tool *t, int argc, char **argv)
 {
@@ -124,28 +155,38 @@ cmd_watch(struct tool *t, int argc, char **argv)
     if (tool_db(t) < 0)
         return 1;
     struct err e = {0};
-    PGresult *r = db_exec(t->db, &e, "LISTEN " DB_NOTIFY_CHANNEL, 0, NULL);
-    if (!r)
+    if (watch_listen(t, &e) < 0)
         return tool_fail("%s", e.msg);
-    PQclear(r);
-    PGconn *conn = db_conn(t->db);
     int tty = isatty(STDOUT_FILENO);
     fprintf(stderr, "watching %s%s%s (Ctrl-C to stop)\n", DB_NOTIFY_CHANNEL,
             only ? " for order " : "", only ? only : "");
 
     long seen = 0;
     while (!watch_stop && (!count || seen < count)) {
-        struct pollfd pfd = {.fd = PQsocket(conn), .events = POLLIN};
-        if (pfd.fd < 0)
-            return tool_fail("database: the connection is gone");
+        PGconn *conn = db_conn(t->db);
+        struct pollfd pfd = {.fd = conn ? PQsocket(conn) : -1, .events = POLLIN};
+        if (pfd.fd < 0 || PQstatus(conn) != CONNECTION_OK) {
+            int r = watch_reconnect(t, &e);
+            if (r < 0)
+                return tool_fail("%s", e.msg);
+            if (r > 0)
+                break; /* stopped while waiting */
+            continue;
+        }
         int n = poll(&pfd, 1, -1);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             return tool_fail("poll: %s", strerror(errno));
         }
-        if (!PQconsumeInput(conn))
-            return tool_fail("database: %s", PQerrorMessage(conn));
+        if (!PQconsumeInput(conn)) {
+            fprintf(stderr, "storypress: watch: database connection lost: %s",
+                    PQerrorMessage(conn));
+            /* A fresh handle: the broken one may still claim to be fine. */
+            db_free(t->db);
+            t->db = db_new(config_str(t->cfg, "database"));
+            continue;
+        }
         PGnotify *nt;
         while ((nt = PQnotifies(conn))) {
             if ((!count || seen < count) && watch_print(nt->extra, only, tty))

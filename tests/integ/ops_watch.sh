@@ -1,7 +1,7 @@
 # ops_watch.sh — `storypress watch`: lines for notifications sent with the
 # payload the daemons send, the filter by order id, real transitions made
 # by the tool (hold and release), the progress bar on a terminal, --count,
-# and a clean exit on SIGINT.
+# reconnection after a database restart, and a clean exit on SIGINT.
 . "$SRCDIR/tests/lib/common.sh"
 
 write_conf
@@ -74,6 +74,17 @@ if command -v script >/dev/null; then
   grep -q '\[' "$TESTTMP/all.out" && fail "a bar when stdout is not a terminal"
   ok "progress bar on a terminal only"
 fi
+
+# The database restarts: watch says so, reconnects, and goes on.
+start_watch re --count 1
+(pg_restart "$PGDIR") >/dev/null 2>&1 || fail "cannot restart PostgreSQL"
+wait_until 30 grep -q '^watching storypress_events again' "$TESTTMP/re.err" ||
+  { cat "$TESTTMP/re.err"; fail "watch did not reconnect"; }
+grep -q 'connection lost' "$TESTTMP/re.err" || fail "watch did not say the connection was lost"
+notify R1 story art
+finish re || fail "watch after a restart: exit status $?"
+grep -qx '2026-03-10T10:00:00Z  R1  story → art  w-test' "$TESTTMP/re.out" || fail "no line after the restart"
+ok "watch reconnects after a database restart"
 
 # SIGINT ends it cleanly.
 start_watch int
