@@ -88,23 +88,25 @@ static json_t *
 bench_story(size_t pages)
 {
     json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
-                              "forest", "time_of_day", "morning", "weather", "clear", "action",
-                              "walking", "mood", "curious", "companions", "objects",
-                              "description", "A walk in the forest.");
+                              "forest", "time_of_day", "morning", "weather", "clear",
+                              "action", "walking", "mood", "curious", "companions",
+                              "objects", "description", "A walk in the forest.");
     json_t *arr = json_array();
     for (size_t i = 0; i < pages; i++)
         json_array_append_new(
-            arr, json_pack("{s:s, s:O}", "text",
-                           "Léa tiptoed between the giant ferns, where a little green dinosaur "
-                           "was waiting for her with a basket of shiny red berries.",
-                           "scene", scene));
-    json_t *s = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
-                          "order_id", "BENCH1", "language", "en", "provider", "builtin", "title",
-                          "Léa and the Secret of Fern Valley", "dedication",
-                          "For Léa, who is never too small for a big adventure.", "blurb",
-                          "One morning, a little dinosaur knocks at the window. Where will it "
-                          "lead? A gentle adventure through ferns, rivers and hills.",
-                          "ending", "The End", "cover", "scene", scene, "pages", arr);
+            arr, json_pack(
+                     "{s:s, s:O}", "text",
+                     "Léa tiptoed between the giant ferns, where a little green dinosaur "
+                     "was waiting for her with a basket of shiny red berries.",
+                     "scene", scene));
+    json_t *s =
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
+                  "order_id", "BENCH1", "language", "en", "provider", "builtin", "title",
+                  "Léa and the Secret of Fern Valley", "dedication",
+                  "For Léa, who is never too small for a big adventure.", "blurb",
+                  "One morning, a little dinosaur knocks at the window. Where will it "
+                  "lead? A gentle adventure through ferns, rivers and hills.",
+                  "ending", "The End", "cover", "scene", scene, "pages", arr);
     json_decref(scene);
     return s;
 }
@@ -139,9 +141,10 @@ bench_run(const char *dir, size_t pages)
     if (pid == 0) {
         struct err e = {0};
         struct config *cfg = config_load(NULL, &e);
-        json_t *order = json_pack("{s:s, s:{s:s, s:i}, s:{s:s, s:s, s:s}}", "order_id", "BENCH1",
-                                  "child", "name", "Léa", "age", 5, "book", "language", "en",
-                                  "trim", "8.5x8.5", "binding", "hardcover");
+        json_t *order =
+            json_pack("{s:s, s:{s:s, s:i}, s:{s:s, s:s, s:s}}", "order_id", "BENCH1",
+                      "child", "name", "Léa", "age", 5, "book", "language", "en", "trim",
+                      "8.5x8.5", "binding", "hardcover");
         json_t *story = bench_story(pages);
         if (!cfg || !order || !story) {
             fprintf(stderr, "bench_pdf: setup: %s\n", e.msg);
@@ -184,7 +187,8 @@ main(int argc, char **argv)
         dir = strdup(argv[1]);
     } else {
         const char *tmp = getenv("TMPDIR");
-        if (asprintf(&dir, "%s/bench_pdf.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 || !mkdtemp(dir)) {
+        if (asprintf(&dir, "%s/bench_pdf.XXXXXX", tmp && *tmp ? tmp : "/tmp") < 0 ||
+            !mkdtemp(dir)) {
             perror("bench_pdf: mkdtemp");
             return 1;
         }

@@ -50,10 +50,10 @@ enum geom_spine_rule {
 static const struct geom_binding {
     const char *name;
     int min_pages, max_pages;
-    int multiple;                  /* the interior is padded to a multiple of this */
+    int multiple; /* the interior is padded to a multiple of this */
     enum geom_spine_rule rule;
     double pages_per_in, spine_add_in; /* GEOM_SPINE_FORMULA */
-    int spine_text_min_pages;      /* Lulu: no text on a thinner spine */
+    int spine_text_min_pages;          /* Lulu: no text on a thinner spine */
 } geom_bindings[] = {
     {"hardcover", 24, 800, 4, GEOM_SPINE_TABLE, 0, 0, 80},
     {"paperback", 32, 800, 4, GEOM_SPINE_FORMULA, 444.0, 0.06, 80},
@@ -110,8 +110,8 @@ geom_compute(const char *trim, const char *binding, int content_pages, struct ge
     int pages = content_pages < b->min_pages ? b->min_pages : content_pages;
     pages = (pages + b->multiple - 1) / b->multiple * b->multiple;
     if (pages > b->max_pages)
-        return err_set(e, ERR_PERMANENT, "%d pages: a %s book has at most %d", pages, b->name,
-                       b->max_pages);
+        return err_set(e, ERR_PERMANENT, "%d pages: a %s book has at most %d", pages,
+                       b->name, b->max_pages);
 
     memset(g, 0, sizeof *g);
     g->trim_w_in = t->w_in;

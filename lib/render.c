@@ -46,7 +46,10 @@ struct rgb {
     double r, g, b;
 };
 
-#define RGB(hex) {((hex) >> 16 & 0xFF) / 255.0, ((hex) >> 8 & 0xFF) / 255.0, ((hex)&0xFF) / 255.0}
+#define RGB(hex)                                                                         \
+    {                                                                                    \
+        ((hex) >> 16 & 0xFF) / 255.0, ((hex) >> 8 & 0xFF) / 255.0, ((hex)&0xFF) / 255.0  \
+    }
 
 /* Calm colours that go with the cover's setting: a light ground for text
  * pages and the back cover, a deeper accent for the spine and ornaments. */
@@ -75,13 +78,21 @@ static const struct render_words {
     const char *months[12];
     const char *first_day; /* the 1st of a month, if the language says it apart */
 } render_words[] = {
-    {"en", "A story for %s", "Printed on %s", "Order %s", "Made with storypress",
-     {"January", "February", "March", "April", "May", "June", "July", "August", "September",
-      "October", "November", "December"},
+    {"en",
+     "A story for %s",
+     "Printed on %s",
+     "Order %s",
+     "Made with storypress",
+     {"January", "February", "March", "April", "May", "June", "July", "August",
+      "September", "October", "November", "December"},
      NULL},
-    {"fr", "Une histoire pour %s", "Imprimé le %s", "Commande %s", "Fabriqué avec storypress",
-     {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-      "octobre", "novembre", "décembre"},
+    {"fr",
+     "Une histoire pour %s",
+     "Imprimé le %s",
+     "Commande %s",
+     "Fabriqué avec storypress",
+     {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+      "septembre", "octobre", "novembre", "décembre"},
      "1er"},
 };
 
@@ -93,8 +104,8 @@ enum render_kind {
     RK_STORY_PICTURE, /* facing: the picture, on the right */
     RK_ENDING,
     RK_COLOPHON,
-    RK_QUIET,         /* the back of the title page in facing */
-    RK_PAD,           /* padding to the binding's count */
+    RK_QUIET, /* the back of the title page in facing */
+    RK_PAD,   /* padding to the binding's count */
 };
 
 struct render_page {
@@ -252,7 +263,8 @@ render_read_input(struct render_book *bk, const json_t *order, const json_t *sto
     bk->lang = render_str(order, "book", "language");
     bk->trim = render_str(order, "book", "trim");
     bk->binding = render_str(order, "book", "binding");
-    bk->age = (int)json_integer_value(json_object_get(json_object_get(order, "child"), "age"));
+    bk->age =
+        (int)json_integer_value(json_object_get(json_object_get(order, "child"), "age"));
     if (!bk->id || !bk->child || !bk->lang || !bk->trim || !bk->binding)
         return err_set(e, ERR_PERMANENT,
                        "order.json: order_id, child.name, book.language, book.trim and "
@@ -262,22 +274,25 @@ render_read_input(struct render_book *bk, const json_t *order, const json_t *sto
     bk->blurb = render_str(story, "blurb", NULL);
     bk->ending = render_str(story, "ending", NULL);
     bk->pages = json_object_get(story, "pages");
-    if (!bk->title || !bk->dedication || !bk->blurb || !bk->ending || !json_is_array(bk->pages) ||
-        json_array_size(bk->pages) == 0)
-        return err_set(e, ERR_PERMANENT,
-                       "story.json: title, dedication, blurb, ending and pages are required");
+    if (!bk->title || !bk->dedication || !bk->blurb || !bk->ending ||
+        !json_is_array(bk->pages) || json_array_size(bk->pages) == 0)
+        return err_set(
+            e, ERR_PERMANENT,
+            "story.json: title, dedication, blurb, ending and pages are required");
     bk->npages = json_array_size(bk->pages);
     for (size_t i = 0; i < bk->npages; i++)
         if (!render_str(json_array_get(bk->pages, i), "text", NULL))
             return err_set(e, ERR_PERMANENT, "story.json: pages[%zu].text is missing", i);
 
-    const char *setting = json_string_value(
-        json_object_get(json_object_get(json_object_get(story, "cover"), "scene"), "setting"));
+    const char *setting = json_string_value(json_object_get(
+        json_object_get(json_object_get(story, "cover"), "scene"), "setting"));
     bk->pal = &render_palettes[0];
-    for (size_t i = 0; setting && i < sizeof render_palettes / sizeof render_palettes[0]; i++) {
+    for (size_t i = 0; setting && i < sizeof render_palettes / sizeof render_palettes[0];
+         i++) {
         const char *p = strstr(render_palettes[i].settings, setting);
         size_t n = strlen(setting);
-        if (p && (p == render_palettes[i].settings || p[-1] == ' ') && (p[n] == ' ' || !p[n]))
+        if (p && (p == render_palettes[i].settings || p[-1] == ' ') &&
+            (p[n] == ' ' || !p[n]))
             bk->pal = &render_palettes[i];
     }
     bk->words = &render_words[0];
@@ -342,10 +357,13 @@ render_date(const struct render_book *bk)
         return g_strdup("");
     const struct render_words *w = bk->words;
     if (tm.tm_mday == 1 && w->first_day)
-        return g_strdup_printf("%s %s %d", w->first_day, w->months[tm.tm_mon], tm.tm_year + 1900);
+        return g_strdup_printf("%s %s %d", w->first_day, w->months[tm.tm_mon],
+                               tm.tm_year + 1900);
     if (strcmp(w->lang, "en") == 0)
-        return g_strdup_printf("%s %d, %d", w->months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900);
-    return g_strdup_printf("%d %s %d", tm.tm_mday, w->months[tm.tm_mon], tm.tm_year + 1900);
+        return g_strdup_printf("%s %d, %d", w->months[tm.tm_mon], tm.tm_mday,
+                               tm.tm_year + 1900);
+    return g_strdup_printf("%d %s %d", tm.tm_mday, w->months[tm.tm_mon],
+                           tm.tm_year + 1900);
 }
 
 /* ---- interior pages -------------------------------------------------------- */
@@ -359,7 +377,8 @@ static struct render_box
 render_safe(const struct geom *g)
 {
     double inset = (g->bleed_in + g->safety_in) * RENDER_PT_PER_IN;
-    return (struct render_box){inset, inset, g->page_w_pt - 2 * inset, g->page_h_pt - 2 * inset};
+    return (struct render_box){inset, inset, g->page_w_pt - 2 * inset,
+                               g->page_h_pt - 2 * inset};
 }
 
 /* The accent colour mixed into the ground: for quiet decoration. */
@@ -384,8 +403,8 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     double inset = -12; /* just outside the text's safe area, well inside the trim */
     render_colour(cr, line, 1);
     cairo_set_line_width(cr, 1.2);
-    render_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset, safe.h - 2 * inset,
-                      22);
+    render_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
+                      safe.h - 2 * inset, 22);
     cairo_stroke(cr);
     for (int i = 0; i < 2; i++) {
         double cy = i ? safe.y + safe.h - inset : safe.y + inset;
@@ -422,8 +441,11 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     double top_limit = ceil(g->page_h_pt * RENDER_FACE_ZONE);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
-    struct render_style st = {.size = render_story_size(bk), .min_size = bk->min_size,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style st = {.size = render_story_size(bk),
+                              .min_size = bk->min_size,
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
                                      bottom - top_limit - 2 * pad_y, what, e);
@@ -449,11 +471,14 @@ render_story_text(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
     render_quiet_ground(bk, cr);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
-    struct render_style st = {.size = render_story_size(bk) * 1.25, .min_size = bk->min_size,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style st = {.size = render_story_size(bk) * 1.25,
+                              .min_size = bk->min_size,
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     double orn = safe.w * 0.3;
-    PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w, safe.h - 60, what, e);
+    PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w, safe.h - 70, what, e);
     if (!l)
         return -1;
     double tw, th;
@@ -469,7 +494,8 @@ static int
 render_story_picture(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
 {
     char *name = render_page_art_name(idx);
-    cairo_surface_t *img = render_jpeg_load(bk->dir, name, bk->g.art_w_px, bk->g.art_h_px, e);
+    cairo_surface_t *img =
+        render_jpeg_load(bk->dir, name, bk->g.art_w_px, bk->g.art_h_px, e);
     g_free(name);
     if (!img)
         return -1;
@@ -488,11 +514,15 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
     double unit = fmin(safe.w, safe.h);
     double radius = unit * 0.24;
     double cy = safe.y + safe.h * 0.56;
-    struct render_style ts = {.bold = 1, .size = 40, .min_size = fmin(18, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style ts = {.bold = 1,
+                              .size = 40,
+                              .min_size = fmin(18, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     double title_box_h = cy - radius - safe.y - unit * 0.06;
-    PangoLayout *title = render_text_fit(&bk->rt, bk->title, &ts, safe.w * 0.92, title_box_h,
-                                         "title page", e);
+    PangoLayout *title = render_text_fit(&bk->rt, bk->title, &ts, safe.w * 0.92,
+                                         title_box_h, "title page", e);
     if (!title)
         return -1;
     double tw, th;
@@ -501,11 +531,15 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
                      bk->pal->accent);
     g_object_unref(title);
 
-    render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px, safe.x + safe.w / 2, cy, radius, bk->pal->accent);
+    render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px,
+                     safe.x + safe.w / 2, cy, radius, bk->pal->accent);
 
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
-    struct render_style ns = {.size = 22, .min_size = fmin(14, bk->min_size), .spacing = 0.9,
-                              .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style ns = {.size = 22,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     double ny = cy + radius + unit * 0.1;
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, safe.w, safe.y + safe.h - ny,
                                       "title page", e);
@@ -529,7 +563,8 @@ render_centred_page(struct render_book *bk, cairo_t *cr, const char *text,
     struct render_box safe = render_safe(g);
     render_quiet_ground(bk, cr);
     double unit = fmin(safe.w, safe.h);
-    PangoLayout *l = render_text_fit(&bk->rt, text, st, safe.w * width_frac, safe.h * 0.6, what, e);
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, st, safe.w * width_frac, safe.h * 0.6, what, e);
     if (!l)
         return -1;
     double tw, th;
@@ -547,12 +582,16 @@ render_centred_page(struct render_book *bk, cairo_t *cr, const char *text,
 static int
 render_dedication_page(struct render_book *bk, cairo_t *cr, struct err *e)
 {
-    struct render_style st = {.italic = 1, .size = render_story_size(bk),
-                              .min_size = bk->min_size, .spacing = 1.0,
-                              .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style st = {.italic = 1,
+                              .size = render_story_size(bk),
+                              .min_size = bk->min_size,
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     char *text = bk->dedication[0] ? g_strdup(bk->dedication)
                                    : g_strdup_printf(bk->words->story_for, bk->child);
-    int rc = render_centred_page(bk, cr, text, &st, render_ink, 0.75, "dedication page", e);
+    int rc =
+        render_centred_page(bk, cr, text, &st, render_ink, 0.75, "dedication page", e);
     g_free(text);
     return rc;
 }
@@ -560,9 +599,14 @@ render_dedication_page(struct render_book *bk, cairo_t *cr, struct err *e)
 static int
 render_ending_page(struct render_book *bk, cairo_t *cr, struct err *e)
 {
-    struct render_style st = {.bold = 1, .size = 48, .min_size = fmin(20, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
-    return render_centred_page(bk, cr, bk->ending, &st, bk->pal->accent, 0.9, "ending page", e);
+    struct render_style st = {.bold = 1,
+                              .size = 48,
+                              .min_size = fmin(20, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    return render_centred_page(bk, cr, bk->ending, &st, bk->pal->accent, 0.9,
+                               "ending page", e);
 }
 
 /* The colophon: what the book is, for whom, which order, when printed. */
@@ -578,9 +622,13 @@ render_colophon_page(struct render_book *bk, cairo_t *cr, struct err *e)
     char *printed = g_strdup_printf(bk->words->printed_on, date);
     char *text = g_strdup_printf("%s\n%s\n%s · %s\n%s", bk->title, for_line, order_line,
                                  printed, bk->words->made_with);
-    struct render_style st = {.size = 11, .min_size = 8, .spacing = 1.0,
-                              .align = PANGO_ALIGN_CENTER, .balance = 1};
-    PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w, safe.h * 0.5, "colophon", e);
+    struct render_style st = {.size = 11,
+                              .min_size = 8,
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, &st, safe.w, safe.h * 0.5, "colophon", e);
     g_free(date);
     g_free(for_line);
     g_free(order_line);
@@ -707,7 +755,8 @@ render_pdf_new(struct render_book *bk, struct render_out *o, double w, double h,
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(render_out_write, o, w, h);
     char date[40];
     struct tm tm;
-    if (gmtime_r(&bk->when, &tm) && strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm))
+    if (gmtime_r(&bk->when, &tm) &&
+        strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm))
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, bk->title);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, "storypress");
@@ -724,20 +773,37 @@ render_interior(struct render_book *bk, struct render_out *o, struct err *e)
     cairo_t *cr = cairo_create(s);
     int rc = render_cairo_ok(cr, s, o, "interior.pdf", e);
     for (int i = 0; rc == 0 && i < g->interior_pages; i++) {
-        struct render_page p = i < bk->nplan ? bk->plan[i] : (struct render_page){RK_PAD, 0};
+        struct render_page p =
+            i < bk->nplan ? bk->plan[i] : (struct render_page){RK_PAD, 0};
         cairo_save(cr);
         switch (p.kind) {
-        case RK_TITLE: rc = render_title_page(bk, cr, e); break;
-        case RK_DEDICATION: rc = render_dedication_page(bk, cr, e); break;
-        case RK_STORY: rc = render_story_fullbleed(bk, cr, p.story, e); break;
-        case RK_STORY_TEXT: rc = render_story_text(bk, cr, p.story, e); break;
-        case RK_STORY_PICTURE: rc = render_story_picture(bk, cr, p.story, e); break;
-        case RK_ENDING: rc = render_ending_page(bk, cr, e); break;
-        case RK_COLOPHON: rc = render_colophon_page(bk, cr, e); break;
+        case RK_TITLE:
+            rc = render_title_page(bk, cr, e);
+            break;
+        case RK_DEDICATION:
+            rc = render_dedication_page(bk, cr, e);
+            break;
+        case RK_STORY:
+            rc = render_story_fullbleed(bk, cr, p.story, e);
+            break;
+        case RK_STORY_TEXT:
+            rc = render_story_text(bk, cr, p.story, e);
+            break;
+        case RK_STORY_PICTURE:
+            rc = render_story_picture(bk, cr, p.story, e);
+            break;
+        case RK_ENDING:
+            rc = render_ending_page(bk, cr, e);
+            break;
+        case RK_COLOPHON:
+            rc = render_colophon_page(bk, cr, e);
+            break;
         case RK_QUIET:
             render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, render_white);
             break;
-        case RK_PAD: render_pad_page(bk, cr); break;
+        case RK_PAD:
+            render_pad_page(bk, cr);
+            break;
         }
         cairo_restore(cr);
         if (rc == 0) {
@@ -761,30 +827,39 @@ static int
 render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e)
 {
     const struct geom *g = &bk->g;
-    double bleed = g->bleed_in * RENDER_PT_PER_IN, safety = g->safety_in * RENDER_PT_PER_IN;
+    double bleed = g->bleed_in * RENDER_PT_PER_IN,
+           safety = g->safety_in * RENDER_PT_PER_IN;
     double tw = g->trim_w_in * RENDER_PT_PER_IN;
     /* The picture has bleed on both sides: its left bleed runs under the
      * spine panel, its right bleed is the cover's. */
-    render_picture(cr, bk->cover_art, g->cover_w_pt - g->art_w_px * RENDER_PT_PER_IN / GEOM_DPI,
-                   0);
+    render_picture(cr, bk->cover_art,
+                   g->cover_w_pt - g->art_w_px * RENDER_PT_PER_IN / GEOM_DPI, 0);
 
     double x = fx + safety, w = tw - 2 * safety;
     double bottom = g->cover_h_pt - bleed - safety;
     double top_limit = ceil(g->cover_h_pt * RENDER_FACE_ZONE);
     double pad_x = 22, pad_y = 16, gap = 8;
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
-    struct render_style ns = {.size = 22, .min_size = fmin(14, bk->min_size), .spacing = 0.9,
-                              .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style ns = {.size = 22,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, 80, "cover", e);
     g_free(line);
     if (!nl)
         return -1;
     double nw, nh;
     render_text_extent(nl, &nw, &nh);
-    struct render_style ts = {.bold = 1, .size = 40, .min_size = fmin(18, bk->min_size),
-                              .spacing = 0.9, .align = PANGO_ALIGN_CENTER, .balance = 1};
-    PangoLayout *tl = render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x,
-                                      bottom - top_limit - 2 * pad_y - nh - gap, "cover", e);
+    struct render_style ts = {.bold = 1,
+                              .size = 40,
+                              .min_size = fmin(18, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    PangoLayout *tl =
+        render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x,
+                        bottom - top_limit - 2 * pad_y - nh - gap, "cover", e);
     if (!tl) {
         g_object_unref(nl);
         return -1;
@@ -809,13 +884,15 @@ static int
 render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
 {
     const struct geom *g = &bk->g;
-    double bleed = g->bleed_in * RENDER_PT_PER_IN, safety = g->safety_in * RENDER_PT_PER_IN;
+    double bleed = g->bleed_in * RENDER_PT_PER_IN,
+           safety = g->safety_in * RENDER_PT_PER_IN;
     double tw = g->trim_w_in * RENDER_PT_PER_IN, th = g->trim_h_in * RENDER_PT_PER_IN;
-    double x = bleed + safety, y = bleed + safety, w = tw - 2 * safety, h = th - 2 * safety;
+    double x = bleed + safety, y = bleed + safety, w = tw - 2 * safety,
+           h = th - 2 * safety;
     double barcode_top = bleed + th - RENDER_BARCODE_H_IN * RENDER_PT_PER_IN;
     double pad = 22, gap = 24;
-    struct render_style st = {.size = 17, .min_size = bk->min_size, .spacing = 1.0,
-                              .align = PANGO_ALIGN_LEFT};
+    struct render_style st = {
+        .size = 17, .min_size = bk->min_size, .spacing = 1.0, .align = PANGO_ALIGN_LEFT};
     /* The blurb may take what is above the barcode, less a small picture. */
     double min_radius = 0.45 * RENDER_PT_PER_IN;
     PangoLayout *l = render_text_fit(&bk->rt, bk->blurb, &st, w - 2 * pad,
@@ -835,13 +912,14 @@ render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
     double room = barcode_top - (y + box_h) - 2 * gap;
     double radius = fmin(room / 2, fmin(w, h) * 0.2);
     if (radius >= min_radius)
-        render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px, x + w / 2, y + box_h + gap + room / 2, radius,
-                         bk->pal->accent);
+        render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px, x + w / 2,
+                         y + box_h + gap + room / 2, radius, bk->pal->accent);
 
-    struct render_style ms = {.size = 10, .min_size = 7, .spacing = 1.0,
-                              .align = PANGO_ALIGN_LEFT};
+    struct render_style ms = {
+        .size = 10, .min_size = 7, .spacing = 1.0, .align = PANGO_ALIGN_LEFT};
     double mw = w - RENDER_BARCODE_W_IN * RENDER_PT_PER_IN;
-    PangoLayout *ml = render_text_fit(&bk->rt, bk->words->made_with, &ms, mw, 40, "back cover", e);
+    PangoLayout *ml =
+        render_text_fit(&bk->rt, bk->words->made_with, &ms, mw, 40, "back cover", e);
     if (!ml)
         return -1;
     double mww, mh;
@@ -864,8 +942,12 @@ render_cover_spine(struct render_book *bk, cairo_t *cr, double sx, struct err *e
     double th = g->trim_h_in * RENDER_PT_PER_IN, safety = g->safety_in * RENDER_PT_PER_IN;
     double across = sw - 2 * RENDER_SPINE_VARIANCE_IN * RENDER_PT_PER_IN;
     double along = th - 2 * safety;
-    struct render_style st = {.bold = 1, .size = fmin(14, across * 0.7), .min_size = 5,
-                              .spacing = 1.0, .align = PANGO_ALIGN_CENTER, .balance = 1};
+    struct render_style st = {.bold = 1,
+                              .size = fmin(14, across * 0.7),
+                              .min_size = 5,
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
     char *text = g_strdup_printf("%s  ·  %s", bk->title, bk->child);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, along, across, "spine", e);
     g_free(text);
@@ -939,8 +1021,8 @@ render_when(void)
 }
 
 int
-render_book(const struct config *cfg, const json_t *order, const json_t *story, const char *dir,
-            struct err *e)
+render_book(const struct config *cfg, const json_t *order, const json_t *story,
+            const char *dir, struct err *e)
 {
     struct render_book bk = {.cfg = cfg, .dir = dir};
     struct render_out interior = {0}, cover = {0};
@@ -963,12 +1045,15 @@ render_book(const struct config *cfg, const json_t *order, const json_t *story, 
         goto out;
     /* The name is on the cover and on most pages: a character no font has
      * fails the book at once, in words that say where. */
-    struct render_style name_style = {.size = 20, .min_size = 20, .align = PANGO_ALIGN_LEFT};
-    PangoLayout *name_check = render_text_fit(&bk.rt, bk.child, &name_style, 1e5, 1e5, "cover", e);
+    struct render_style name_style = {
+        .size = 20, .min_size = 20, .align = PANGO_ALIGN_LEFT};
+    PangoLayout *name_check =
+        render_text_fit(&bk.rt, bk.child, &name_style, 1e5, 1e5, "cover", e);
     if (!name_check)
         goto fini;
     g_object_unref(name_check);
-    bk.cover_art = render_jpeg_load(dir, "art/cover.jpg", bk.g.art_w_px, bk.g.art_h_px, e);
+    bk.cover_art =
+        render_jpeg_load(dir, "art/cover.jpg", bk.g.art_w_px, bk.g.art_h_px, e);
     if (!bk.cover_art)
         goto fini;
     if (render_out_open(&interior, dir, "interior.pdf", e) < 0)

@@ -45,8 +45,8 @@ render_jpeg_parse(const unsigned char *d, size_t n, const char *name,
     size_t pos = 2;
     for (;;) {
         if (pos + 2 > n || d[pos] != 0xFF)
-            return err_set(e, ERR_PERMANENT, "%s: corrupt JPEG (bad marker at byte %zu)", name,
-                           pos);
+            return err_set(e, ERR_PERMANENT, "%s: corrupt JPEG (bad marker at byte %zu)",
+                           name, pos);
         while (pos + 1 < n && d[pos + 1] == 0xFF) /* fill bytes */
             pos++;
         if (pos + 2 > n)
@@ -83,10 +83,11 @@ render_jpeg_parse(const unsigned char *d, size_t n, const char *name,
                                name, precision);
             if (info->components == 4)
                 return err_set(e, ERR_PERMANENT,
-                               "%s: CMYK JPEG: the printer wants sRGB illustrations", name);
+                               "%s: CMYK JPEG: the printer wants sRGB illustrations",
+                               name);
             if (info->components != 1 && info->components != 3)
-                return err_set(e, ERR_PERMANENT, "%s: JPEG with %d colour components", name,
-                               info->components);
+                return err_set(e, ERR_PERMANENT, "%s: JPEG with %d colour components",
+                               name, info->components);
             if (info->width == 0 || info->height == 0)
                 return err_set(e, ERR_PERMANENT, "%s: JPEG without a size", name);
             return 0;
@@ -130,14 +131,14 @@ render_jpeg_load(const char *dir, const char *name, int want_w, int want_h, stru
     cairo_rectangle_t extents = {0, 0, want_w, want_h};
     cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &extents);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
-        err_set(e, ERR_TRANSIENT, "%s: cannot make a %d×%d surface: %s", name, want_w, want_h,
-                cairo_status_to_string(cairo_surface_status(s)));
+        err_set(e, ERR_TRANSIENT, "%s: cannot make a %d×%d surface: %s", name, want_w,
+                want_h, cairo_status_to_string(cairo_surface_status(s)));
         cairo_surface_destroy(s);
         free(data);
         return NULL;
     }
-    cairo_status_t st = cairo_surface_set_mime_data(s, CAIRO_MIME_TYPE_JPEG,
-                                                    (const unsigned char *)data, len, free, data);
+    cairo_status_t st = cairo_surface_set_mime_data(
+        s, CAIRO_MIME_TYPE_JPEG, (const unsigned char *)data, len, free, data);
     if (st != CAIRO_STATUS_SUCCESS) {
         err_set(e, ERR_TRANSIENT, "%s: cannot attach the JPEG data: %s", name,
                 cairo_status_to_string(st));

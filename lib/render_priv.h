@@ -37,8 +37,8 @@ int render_jpeg_parse(const unsigned char *d, size_t n, const char *name,
  * render_jpeg.c), so memory does not depend on the picture's size.  NULL
  * with e set when the file is missing, not a usable JPEG or of the wrong
  * size. */
-cairo_surface_t *render_jpeg_load(const char *dir, const char *name, int want_w, int want_h,
-                                  struct err *e);
+cairo_surface_t *render_jpeg_load(const char *dir, const char *name, int want_w,
+                                  int want_h, struct err *e);
 
 /* ---- render_text.c ---- */
 

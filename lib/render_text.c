@@ -78,13 +78,15 @@ render_text_missing(PangoLayout *layout)
 }
 
 static void
-render_text_set(PangoLayout *layout, struct render_text *rt, const struct render_style *st,
-                double size, PangoWrapMode wrap)
+render_text_set(PangoLayout *layout, struct render_text *rt,
+                const struct render_style *st, double size, PangoWrapMode wrap)
 {
     PangoFontDescription *fd = pango_font_description_new();
     pango_font_description_set_family(fd, rt->family);
-    pango_font_description_set_weight(fd, st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    pango_font_description_set_weight(fd,
+                                      st->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+    pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC
+                                                    : PANGO_STYLE_NORMAL);
     pango_font_description_set_size(fd, (gint)lround(size * PANGO_SCALE));
     pango_layout_set_font_description(layout, fd);
     pango_font_description_free(fd);
@@ -120,7 +122,8 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
 {
     PangoLayout *layout = pango_layout_new(rt->ctx);
     PangoAttrList *attrs = pango_attr_list_new();
-    pango_attr_list_insert(attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
+    pango_attr_list_insert(
+        attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
     /* Only a word too long for a whole line is ever broken (second pass);
      * then the break gets a hyphen, as the language would write it. */
     pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
@@ -165,7 +168,8 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
             if (logical.width <= max_w && logical.height <= max_h) {
                 if (st->balance)
                     render_text_balance(layout, max_w);
-                g_object_set_data(G_OBJECT(layout), "render-box-w", GINT_TO_POINTER(max_w));
+                g_object_set_data(G_OBJECT(layout), "render-box-w",
+                                  GINT_TO_POINTER(max_w));
                 return layout;
             }
         }

@@ -59,9 +59,10 @@ pdf_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
     json_decref(story);
     if (rc < 0)
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
-    job->detail = json_pack("{s:I, s:I}", "interior_bytes",
-                            (json_int_t)pdf_file_size(job->path, "interior.pdf"), "cover_bytes",
-                            (json_int_t)pdf_file_size(job->path, "cover.pdf"));
+    job->detail =
+        json_pack("{s:I, s:I}", "interior_bytes",
+                  (json_int_t)pdf_file_size(job->path, "interior.pdf"), "cover_bytes",
+                  (json_int_t)pdf_file_size(job->path, "cover.pdf"));
     return STAGE_DONE;
 }
 

@@ -15,7 +15,7 @@
 
 #include "geom.h"
 
-#define PT(in) ((in) * 72.0)
+#define PT(in) ((in)*72.0)
 
 static const struct {
     const char *trim;
@@ -72,10 +72,11 @@ test_table(void **state)
         for (size_t c = 0; c < sizeof counts / sizeof counts[0]; c++) {
             struct geom g;
             struct err e = {0};
-            int rc = geom_compute(trims[t].trim, counts[c].binding, counts[c].content, &g, &e);
+            int rc =
+                geom_compute(trims[t].trim, counts[c].binding, counts[c].content, &g, &e);
             if (rc != 0)
-                fail_msg("%s %s %d: %s", trims[t].trim, counts[c].binding, counts[c].content,
-                         e.msg);
+                fail_msg("%s %s %d: %s", trims[t].trim, counts[c].binding,
+                         counts[c].content, e.msg);
             assert_true(g.page_w_pt == trims[t].page_w_pt);
             assert_true(g.page_h_pt == trims[t].page_h_pt);
             assert_int_equal(g.art_w_px, trims[t].art_w);
@@ -85,8 +86,9 @@ test_table(void **state)
             assert_true(g.trim_w_in == trims[t].w_in && g.trim_h_in == trims[t].h_in);
             assert_int_equal(g.content_pages, counts[c].content);
             if (g.interior_pages != counts[c].padded)
-                fail_msg("%s %s %d: padded to %d, want %d", trims[t].trim, counts[c].binding,
-                         counts[c].content, g.interior_pages, counts[c].padded);
+                fail_msg("%s %s %d: padded to %d, want %d", trims[t].trim,
+                         counts[c].binding, counts[c].content, g.interior_pages,
+                         counts[c].padded);
             assert_int_equal(g.interior_pages % 4, 0);
             assert_true(g.interior_pages >= counts[c].content);
             if (fabs(g.spine_in - counts[c].spine_in) > 1e-9)

@@ -126,9 +126,9 @@ static json_t *
 make_order(const char *id, const char *name, int age, const char *lang, const char *trim,
            const char *binding)
 {
-    json_t *o = json_pack("{s:s, s:{s:s, s:i}, s:{s:s, s:s, s:s}}", "order_id", id, "child",
-                          "name", name, "age", age, "book", "language", lang, "trim", trim,
-                          "binding", binding);
+    json_t *o = json_pack("{s:s, s:{s:s, s:i}, s:{s:s, s:s, s:s}}", "order_id", id,
+                          "child", "name", name, "age", age, "book", "language", lang,
+                          "trim", trim, "binding", binding);
     assert_non_null(o);
     return o;
 }
@@ -144,9 +144,9 @@ static json_t *
 make_story(const char *id, const char *lang, size_t npages, const char *child)
 {
     json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
-                              "forest", "time_of_day", "morning", "weather", "clear", "action",
-                              "walking", "mood", "curious", "companions", "objects",
-                              "description", "A walk in the forest.");
+                              "forest", "time_of_day", "morning", "weather", "clear",
+                              "action", "walking", "mood", "curious", "companions",
+                              "objects", "description", "A walk in the forest.");
     json_t *pages = json_array();
     for (size_t i = 0; i < npages; i++) {
         char *t = g_strdup_printf("%s %s", sentences[i % 4], i == 0 ? child : "");
@@ -154,13 +154,15 @@ make_story(const char *id, const char *lang, size_t npages, const char *child)
         g_free(t);
     }
     char *title = g_strdup_printf("%s and the Secret of Fern Valley", child);
-    char *ded = g_strdup_printf("For %s, who is never too small for a big adventure.", child);
-    json_t *s = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
-                          "order_id", id, "language", lang, "provider", "builtin", "title",
-                          title, "dedication", ded, "blurb",
-                          "One morning, a little dinosaur knocks at the window. Where will "
-                          "it lead? A gentle adventure through ferns, rivers and hills.",
-                          "ending", "The End", "cover", "scene", scene, "pages", pages);
+    char *ded =
+        g_strdup_printf("For %s, who is never too small for a big adventure.", child);
+    json_t *s =
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
+                  "order_id", id, "language", lang, "provider", "builtin", "title", title,
+                  "dedication", ded, "blurb",
+                  "One morning, a little dinosaur knocks at the window. Where will "
+                  "it lead? A gentle adventure through ferns, rivers and hills.",
+                  "ending", "The End", "cover", "scene", scene, "pages", pages);
     assert_non_null(s);
     json_decref(scene);
     g_free(title);
@@ -334,7 +336,8 @@ text_has(const char *path, int page, const char *needle)
 static void
 page_look(const char *path, int page, double *stddev, double *mean)
 {
-    char *cmd = g_strdup_printf("pdftoppm -r 20 -gray -f %d -l %d '%s'", page, page, path);
+    char *cmd =
+        g_strdup_printf("pdftoppm -r 20 -gray -f %d -l %d '%s'", page, page, path);
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     int w, h, max;
@@ -380,8 +383,9 @@ words_of(const char *path, struct word **out)
             w = realloc(w, (cap *= 2) * sizeof *w);
         assert_non_null(w);
         w[n].page = page;
-        int m = sscanf(p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%127[^<]",
-                       &w[n].x0, &w[n].y0, &w[n].x1, &w[n].y1, w[n].text);
+        int m = sscanf(
+            p, "<word xMin=\"%lf\" yMin=\"%lf\" xMax=\"%lf\" yMax=\"%lf\">%127[^<]",
+            &w[n].x0, &w[n].y0, &w[n].x1, &w[n].y1, w[n].text);
         assert_true(m >= 4);
         n++;
     }
@@ -413,7 +417,8 @@ check_book(const struct shape *s)
     pdf_info(in, &pages, &w, &h);
     assert_int_equal(pages, s->want_pages);
     if (fabs(w - s->page_w) > 0.01 || fabs(h - s->page_h) > 0.01)
-        fail_msg("interior %s: %g x %g pt, want %g x %g", s->trim, w, h, s->page_w, s->page_h);
+        fail_msg("interior %s: %g x %g pt, want %g x %g", s->trim, w, h, s->page_w,
+                 s->page_h);
     /* every page the same size */
     char *sizes = run("pdfinfo -f 1 -l %d '%s'", s->want_pages, in);
     int seen = 0;
@@ -458,7 +463,8 @@ test_8x10_paperback(void **state)
 {
     (void)state;
     /* 28 content pages padded to the paperback minimum of 32 */
-    struct shape s = {"8x10", "paperback", 24, 32, 594, 738, (16 + 32 / 444.0 + 0.06 + 0.25) * 72};
+    struct shape s = {
+        "8x10", "paperback", 24, 32, 594, 738, (16 + 32 / 444.0 + 0.06 + 0.25) * 72};
     check_book(&s);
 }
 
@@ -497,8 +503,8 @@ test_cover_grows(void **state)
         assert_true(w > last);
         last = w;
         /* 200 pages: the spine carries the title; thinner spines do not */
-        char *spine = run("pdftotext -x %d -y 0 -W %d -H 630 '%s' -",
-                          (int)(9 + 8.5 * 72), (int)(c[i].pages / 444.0 * 72 + 5), cv);
+        char *spine = run("pdftotext -x %d -y 0 -W %d -H 630 '%s' -", (int)(9 + 8.5 * 72),
+                          (int)(c[i].pages / 444.0 * 72 + 5), cv);
         if (c[i].pages >= 80)
             assert_non_null(strstr(spine, "Fern"));
         else
@@ -586,11 +592,12 @@ test_safe_area(void **state)
     for (int i = 0; i < n; i++) {
         if (w[i].x0 < lo - 0.5 || w[i].y0 < lo - 0.5 || w[i].x1 > hix + 0.5 ||
             w[i].y1 > hiy + 0.5)
-            fail_msg("page %d: \"%s\" at %.1f,%.1f-%.1f,%.1f is outside the safety margin",
-                     w[i].page, w[i].text, w[i].x0, w[i].y0, w[i].x1, w[i].y1);
+            fail_msg(
+                "page %d: \"%s\" at %.1f,%.1f-%.1f,%.1f is outside the safety margin",
+                w[i].page, w[i].text, w[i].x0, w[i].y0, w[i].x1, w[i].y1);
         if (w[i].page >= 3 && w[i].page <= 26 && w[i].y0 < 666 * 0.65)
-            fail_msg("page %d: \"%s\" at y %.1f covers the face zone", w[i].page, w[i].text,
-                     w[i].y0);
+            fail_msg("page %d: \"%s\" at y %.1f covers the face zone", w[i].page,
+                     w[i].text, w[i].y0);
     }
     free(w);
 
@@ -685,7 +692,8 @@ static void
 test_names(void **state)
 {
     (void)state;
-    const char *names[] = {"Zoë", "Łukasz", "Ньюша", "Αλέξης", "مريم", "נועה", "美咲", "서준"};
+    const char *names[] = {"Zoë",  "Łukasz", "Ньюша", "Αλέξης",
+                           "مريم", "נועה",   "美咲",  "서준"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *dir = make_folder("8.5x8.5", 2);
         struct err e = {0};
@@ -718,9 +726,9 @@ test_bidi(void **state)
     PangoLayout *l = render_text_fit(&rt, text, &st, 500, 100, "test", &e);
     assert_non_null(l);
     PangoRectangle first, last, and;
-    pango_layout_index_to_pos(l, 0, &first);                       /* م, first letter */
-    pango_layout_index_to_pos(l, (int)strlen(name) - 2, &last);     /* م, last letter */
-    pango_layout_index_to_pos(l, (int)strlen(name) + 1, &and);      /* the "a" of "and" */
+    pango_layout_index_to_pos(l, 0, &first);                    /* م, first letter */
+    pango_layout_index_to_pos(l, (int)strlen(name) - 2, &last); /* م, last letter */
+    pango_layout_index_to_pos(l, (int)strlen(name) + 1, &and);  /* the "a" of "and" */
     assert_true(first.x > last.x); /* the name reads right to left */
     assert_true(and.x > first.x);  /* and the English goes on to its right */
     /* the name starts the line, at the left (an RTL glyph's rectangle
@@ -742,7 +750,9 @@ test_french_spaces(void **state)
     assert_int_equal(render_text_init(&rt, "Andika", "fr", "Léa", &e), 0);
     GString *t = g_string_new(NULL);
     for (int i = 0; i < 12; i++)
-        g_string_append(t, "«\xC2\xA0Regarde\xC2\xA0!\xC2\xA0» dit Léa\xE2\x80\xAF; on y va\xC2\xA0? ");
+        g_string_append(
+            t,
+            "«\xC2\xA0Regarde\xC2\xA0!\xC2\xA0» dit Léa\xE2\x80\xAF; on y va\xC2\xA0? ");
     for (double w = 130; w <= 330; w += 7) {
         struct render_style st = {.size = 14, .min_size = 14, .align = PANGO_ALIGN_LEFT};
         PangoLayout *l = render_text_fit(&rt, t->str, &st, w, 5000, "test", &e);
@@ -751,8 +761,10 @@ test_french_spaces(void **state)
         int n = pango_layout_get_line_count(l);
         assert_true(n > 1);
         for (int i = 1; i < n; i++) {
-            const char *start = t->str + pango_layout_get_line_readonly(l, i)->start_index;
-            if (*start == '!' || *start == '?' || *start == ';' || strncmp(start, "»", 2) == 0)
+            const char *start =
+                t->str + pango_layout_get_line_readonly(l, i)->start_index;
+            if (*start == '!' || *start == '?' || *start == ';' ||
+                strncmp(start, "»", 2) == 0)
                 fail_msg("width %g: line %d starts with \"%.8s\"", w, i, start);
         }
         g_object_unref(l);
@@ -767,8 +779,8 @@ test_missing_glyph(void **state)
     (void)state;
     char *dir = make_folder("8.5x8.5", 2);
     struct err e = {0};
-    assert_int_equal(render(dir, "Léa\xEE\x80\x80", "en", "8.5x8.5", "hardcover", 2, NULL, &e),
-                     -1);
+    assert_int_equal(
+        render(dir, "Léa\xEE\x80\x80", "en", "8.5x8.5", "hardcover", 2, NULL, &e), -1);
     assert_int_equal(e.kind, ERR_PERMANENT);
     if (!strstr(e.msg, "cover: no font has a glyph for U+E000 in the child's name"))
         fail_msg("unexpected error: %s", e.msg);
@@ -786,7 +798,8 @@ test_wrong_size(void **state)
     struct err e = {0};
     assert_int_equal(render(dir, "Léa", "en", "8.5x8.5", "hardcover", 2, NULL, &e), -1);
     assert_int_equal(e.kind, ERR_PERMANENT);
-    if (!strstr(e.msg, "art/page-02.jpg: 1024×1024 pixels, the page needs 2625×2625 (300 dpi)"))
+    if (!strstr(e.msg,
+                "art/page-02.jpg: 1024×1024 pixels, the page needs 2625×2625 (300 dpi)"))
         fail_msg("unexpected error: %s", e.msg);
     /* a missing picture is named too */
     assert_int_equal(unlink(small), 0);
@@ -819,8 +832,8 @@ test_jpeg_kinds(void **state)
     g_free(dir);
 
     /* SOI, SOF (precision, h, w, components), EOI */
-    unsigned char j[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 16, 0, 32, 3, 1, 0x22, 0,
-                         0,    0,    0xFF, 0xD9};
+    unsigned char j[] = {0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0,    16,  0,
+                         32,   3,    1,    0x22, 0, 0,  0, 0xFF, 0xD9};
     struct render_jpeg_info info;
     assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), 0);
     assert_int_equal(info.width, 32);
@@ -842,8 +855,8 @@ test_jpeg_kinds(void **state)
     j[5] = 200; /* a segment longer than the file */
     assert_int_equal(render_jpeg_parse(j, sizeof j, "x.jpg", &info, &e), -1);
     assert_non_null(strstr(e.msg, "corrupt"));
-    assert_int_equal(render_jpeg_parse((const unsigned char *)"GIF89a", 6, "x.jpg", &info, &e),
-                     -1);
+    assert_int_equal(
+        render_jpeg_parse((const unsigned char *)"GIF89a", 6, "x.jpg", &info, &e), -1);
 }
 
 static int
