@@ -369,7 +369,8 @@ spool_scan(struct spool *sp, enum state st, struct spool_entry **list, size_t *n
         cnt++;
     }
     closedir(d);
-    qsort(v, cnt, sizeof *v, spool_entry_cmp);
+    if (cnt)
+        qsort(v, cnt, sizeof *v, spool_entry_cmp);
     *list = v;
     *n = cnt;
     return 0;
