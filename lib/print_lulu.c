@@ -46,6 +46,7 @@ struct lulu {
     char *publish_dir, *publish_url;
     int cost_check;
     long poll_interval; /* seconds */
+    long repoll;        /* seconds before asking again after a failed poll */
     long timeout_ms, connect_ms;
     struct lulu_pod *pods;
     size_t npods;
@@ -631,6 +632,9 @@ lulu_open(const struct config *cfg, void **stp, struct err *e)
         lu->publish_url[n - 1] = 0;
     lu->cost_check = config_bool(cfg, "lulu_cost_check");
     lu->poll_interval = config_int(cfg, "lulu_poll_interval");
+    lu->repoll = config_int(cfg, "retry_base");
+    if (lu->repoll > lu->poll_interval)
+        lu->repoll = lu->poll_interval;
     lu->timeout_ms = config_int(cfg, "lulu_timeout") * 1000;
     lu->connect_ms = lu->timeout_ms < 10000 ? lu->timeout_ms : 10000;
 
@@ -1192,12 +1196,13 @@ lulu_order(void *stp, struct db *db, const char *id, const json_t *order, const 
 
     /* Submitted: the job exists at Lulu.  A failed poll never fails the
      * order (that would leave a book in production behind a failed
-     * order): it waits and asks again. */
+     * order): it waits and asks again, after retry_base rather than a
+     * whole poll interval, as for any transient failure. */
     struct print_lulu_status st;
     if (lulu_poll(lu, db, id, job_id, &st, e) < 0) {
-        log_order(LOG_WARNING, id, "%s; asking again in %ld s", e->msg, lu->poll_interval);
+        log_order(LOG_WARNING, id, "%s; asking again in %ld s", e->msg, lu->repoll);
         err_clear(e);
-        *wait_until = (long long)time(NULL) + lu->poll_interval;
+        *wait_until = (long long)time(NULL) + lu->repoll;
         return PRINT_WAIT;
     }
     enum print_result r = lulu_settle(lu, db, id, dir, job_id, &st, row->status, wait_until,

@@ -142,12 +142,17 @@ print_start() {
   PRINT_PID=$!
 }
 
-# print_stop: SIGTERM to every daemon started, and wait.
+# print_stop: SIGTERM to every daemon started, and wait; each must exit 0
+# (a sanitizer's report at exit makes it exit otherwise).
 print_stop() {
-  local p
+  local p st bad=
   for p in "${PRINT_PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
-  for p in "${PRINT_PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  for p in "${PRINT_PIDS[@]}"; do
+    st=0; wait "$p" 2>/dev/null || st=$?
+    [ "$st" = 0 ] || bad="$bad $p:$st"
+  done
   PRINT_PIDS=()
+  [ -z "$bad" ] || { print_logs | tail -n 40 >&2; fail "storypress-print exited with (pid:status)$bad"; }
 }
 
 print_logs() { cat "$TESTTMP"/print-*.log 2>/dev/null || true; }

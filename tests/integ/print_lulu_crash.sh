@@ -47,4 +47,5 @@ expect "K2's timeout recorded" \
   "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'K2' AND kind = 'print' AND error LIKE '%no complete answer%'")" 1
 expect "searches made" "$(sql "SELECT string_agg(order_id, ',' ORDER BY order_id) FROM (SELECT DISTINCT order_id FROM api_calls WHERE kind = 'search' AND error IS NULL) x")" "K1,K2,K3"
 expect "K3's files published once posted" "$(fake_py 'all(v["interior"] and v["cover"] for v in s["files_seen"].values())')" True
+print_stop
 echo "print_lulu_crash: all good"
