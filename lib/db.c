@@ -337,9 +337,78 @@ db_event(struct db *db, const char *id, const char *from, const char *to, const 
     return rc;
 }
 
+/* Over a limit?  Returns 1 (e->msg says which), 0, or -1.  Inside the
+ * intake transaction, after the customer row was written (and so locked). */
+static int
+db_quota_over(struct db *db, const char *cid, const struct db_quota *q, struct err *e)
+{
+    static const char today[] =
+        "received_at >= (date_trunc('day', now() AT TIME ZONE $2) AT TIME ZONE $2)";
+    char sql[1024];
+    const char *p[] = {cid, q->timezone};
+    snprintf(sql, sizeof sql,
+             "SELECT (SELECT daily_limit FROM quotas WHERE scope = 'customer' AND key = $1),"
+             " (SELECT count(*) FROM orders WHERE customer_id = $1 AND %s)",
+             today);
+    PGresult *r = db_exec(db, e, sql, 2, p);
+    if (!r)
+        return -1;
+    long limit = PQgetisnull(r, 0, 0) ? q->default_daily : atol(PQgetvalue(r, 0, 0));
+    int own = !PQgetisnull(r, 0, 0);
+    long used = atol(PQgetvalue(r, 0, 1));
+    PQclear(r);
+    if ((own || limit > 0) && used >= limit) {
+        err_set(e, ERR_INVALID, "customer %s: over its daily quota (%ld of %ld orders today)",
+                cid, used, limit);
+        return 1;
+    }
+    /* Each group the customer is in: lock the group, then count its members'
+     * orders today. */
+    snprintf(sql, sizeof sql,
+             "SELECT g.group_name, q.daily_limit,"
+             " pg_advisory_xact_lock(hashtext('storypress-quota:' || g.group_name)) IS NULL"
+             " FROM customer_groups g JOIN quotas q ON q.scope = 'group' AND q.key = g.group_name"
+             " WHERE g.customer_id = $1 ORDER BY g.group_name");
+    const char *p1[] = {cid};
+    r = db_exec(db, e, sql, 1, p1);
+    if (!r)
+        return -1;
+    int over = 0;
+    for (int i = 0; i < PQntuples(r) && !over; i++) {
+        const char *group = PQgetvalue(r, i, 0);
+        long glimit = atol(PQgetvalue(r, i, 1));
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM orders WHERE %s AND customer_id IN"
+                 " (SELECT customer_id FROM customer_groups WHERE group_name = $1)",
+                 today);
+        const char *pg[] = {group, q->timezone};
+        PGresult *c = db_exec(db, e, sql, 2, pg);
+        if (!c) {
+            PQclear(r);
+            return -1;
+        }
+        long gused = atol(PQgetvalue(c, 0, 0));
+        PQclear(c);
+        if (gused >= glimit) {
+            err_set(e, ERR_INVALID, "group %s: over its daily quota (%ld of %ld orders today)",
+                    group, gused, glimit);
+            over = 1;
+        }
+    }
+    PQclear(r);
+    return over;
+}
+
 int
 db_order_intake(struct db *db, const json_t *order, const char *canonical, const char *worker,
                 struct err *e)
+{
+    return db_order_intake_quota(db, order, canonical, worker, NULL, e);
+}
+
+int
+db_order_intake_quota(struct db *db, const json_t *order, const char *canonical,
+                      const char *worker, const struct db_quota *q, struct err *e)
 {
     const char *id = json_string_value(json_object_get(order, "order_id"));
     const json_t *cust = json_object_get(order, "customer");
@@ -373,12 +442,32 @@ db_order_intake(struct db *db, const json_t *order, const char *canonical, const
         result = 3;
         goto out;
     }
-    const char *po[] = {id, cid, canonical, oj};
-    PGresult *r = db_exec(db, e,
-                          "INSERT INTO orders (id, customer_id, state, canonical, order_json)"
-                          " VALUES ($1, $2, 'story', $3, $4::jsonb)"
-                          " ON CONFLICT (id) DO NOTHING",
-                          4, po);
+    /* A repeat of a known order is not a new order: no quota for it. */
+    const char *pk[] = {id};
+    PGresult *r = db_exec(db, e, "SELECT 1 FROM orders WHERE id = $1", 1, pk);
+    if (!r)
+        goto rollback;
+    int known = PQntuples(r) > 0;
+    PQclear(r);
+    const char *first = "story";
+    if (q && !known) {
+        int over = db_quota_over(db, cid, q, e);
+        if (over < 0)
+            goto rollback;
+        if (over && !q->hold) {
+            db_rollback(db);
+            result = 4;
+            goto out;
+        }
+        if (over)
+            first = "hold";
+    }
+    const char *po[] = {id, cid, canonical, oj, first};
+    r = db_exec(db, e,
+                "INSERT INTO orders (id, customer_id, state, canonical, order_json)"
+                " VALUES ($1, $2, $5, $3, $4::jsonb)"
+                " ON CONFLICT (id) DO NOTHING",
+                5, po);
     if (!r)
         goto rollback;
     int inserted = atoi(PQcmdTuples(r)) == 1;
@@ -394,9 +483,12 @@ db_order_intake(struct db *db, const json_t *order, const char *canonical, const
         db_rollback(db);
         goto out;
     }
-    if (db_event(db, id, "incoming", "story", worker, NULL, e) < 0 || db_commit(db, e) < 0)
+    json_t *detail = strcmp(first, "hold") == 0 ? json_pack("{s:s}", "quota", e->msg) : NULL;
+    int rc = db_event(db, id, "incoming", first, worker, detail, e);
+    json_decref(detail);
+    if (rc < 0 || db_commit(db, e) < 0)
         goto rollback;
-    result = 0;
+    result = strcmp(first, "hold") == 0 ? 4 : 0;
     goto out;
 rollback:
     db_rollback(db);

@@ -70,6 +70,20 @@ int db_schema_behind(struct db *db, struct err *e);
 int db_order_intake(struct db *db, const json_t *order, const char *canonical,
                     const char *worker, struct err *e);
 
+/* Daily quotas, checked at intake in the same transaction (so two workers
+ * cannot both take a customer's last order of the day). */
+struct db_quota {
+    const char *timezone; /* "today" starts at midnight here */
+    long default_daily;   /* for customers without a limit of their own; 0: none */
+    int hold;             /* over the limit: 1 record the order in hold, 0 refuse it */
+};
+
+/* db_order_intake() with quotas (q may be NULL: none).  Returns 4 when the
+ * order is over a limit: recorded in state hold (q->hold) or not recorded
+ * at all; e->msg says which limit. */
+int db_order_intake_quota(struct db *db, const json_t *order, const char *canonical,
+                          const char *worker, const struct db_quota *q, struct err *e);
+
 /* Records a move of an order: state, the event with detail (may be NULL),
  * NOTIFY; resets attempts when the state changes.  An order already in `to`
  * (a repeat after a crash between record and rename) is not recorded twice.

@@ -337,7 +337,8 @@ stage_process(struct stage_loop *L, const char *name)
     case STAGE_DONE: {
         const char *src = job.out_path ? job.out_path : job.path;
         struct err e2 = {0};
-        if (stage_transit(L, id, src, state_next(st), job.detail, &e2) < 0) {
+        enum state to = job.hand_to != ST_INCOMING ? job.hand_to : state_next(st);
+        if (stage_transit(L, id, src, to, job.detail, &e2) < 0) {
             log_order(LOG_ERR, id, "%s", e2.msg);
             if (job.out_path)
                 fsu_remove_tree(job.out_path, NULL);

@@ -38,6 +38,7 @@ struct stage_job {
     /* Set by the handler: */
     char *out_path;      /* incoming only: the order folder to hand on (freed by the loop) */
     char *out_id;        /* incoming only: its id (freed by the loop) */
+    enum state hand_to;  /* where STAGE_DONE sends it; ST_INCOMING (0): the next state */
     json_t *detail;      /* extra detail for the transition event (owned by the loop) */
     long long wait_until; /* STAGE_WAIT: when to look again (unix seconds) */
 };

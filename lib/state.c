@@ -2,7 +2,7 @@
  * state.c — the transition table (see state.h).
  *
  * Legal moves:
- *   incoming → story (accepted) | rejected (bad drop)
+ *   incoming → story (accepted) | rejected (bad drop) | hold (over quota)
  *   a working stage → the next one | failed | hold | an earlier stage (requeue)
  *   hold → a working stage other than incoming (release) | failed (cancel)
  *   failed → a working stage other than incoming (requeue)
@@ -80,7 +80,7 @@ state_move_ok(enum state from, enum state to)
     if (!state_valid(from) || !state_valid(to) || from == to)
         return 0;
     if (from == ST_INCOMING)
-        return to == ST_STORY || to == ST_REJECTED;
+        return to == ST_STORY || to == ST_REJECTED || to == ST_HOLD;
     if (to == ST_INCOMING || to == ST_REJECTED)
         return 0;
     if (from >= ST_STORY && from <= ST_PRINT)

@@ -127,9 +127,30 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
         res = STAGE_RETRY;
         goto out;
     }
-    int seen = db_order_intake(ctx->db, order, canonical, ctx->worker, e);
+    struct db_quota quota = {config_str(ctx->cfg, "quota_timezone"),
+                             config_int(ctx->cfg, "quota_default_daily"),
+                             strcmp(config_str(ctx->cfg, "quota_policy"), "hold") == 0};
+    int seen = db_order_intake_quota(ctx->db, order, canonical, ctx->worker, &quota, e);
     if (seen < 0) {
         res = e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
+    } else if (seen == 4 && !quota.hold) {
+        res = STAGE_REJECT;
+    } else if (seen == 4) {
+        /* Recorded in hold: `storypress release` sends it on to story/. */
+        json_t *h = json_pack("{s:s, s:s, s:s}", "from", "story", "reason", e->msg, "by",
+                              "quota");
+        char *text = json_dumps(h, JSON_INDENT(2));
+        json_decref(h);
+        struct err e2 = {0};
+        if (!text || fsu_write_atomic(folder, "hold.json", text, strlen(text), &e2) < 0) {
+            *e = e2;
+            res = STAGE_RETRY;
+        } else {
+            log_order(LOG_NOTICE, id, "held: %s", e->msg);
+            job->hand_to = ST_HOLD;
+            res = STAGE_DONE;
+        }
+        free(text);
     } else if (seen == 3) {
         err_set(e, ERR_INVALID,
                 "order_id: \"%s\" differs only in case from an order already received; "
@@ -149,9 +170,18 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
         enum state where = spool_locate(ctx->sp, id, NULL, NULL), indb = ST_NONE;
         if (where == ST_NONE && db_order_state(ctx->db, id, &indb, e) < 0) {
             res = STAGE_RETRY;
-        } else if (where == ST_NONE && indb == ST_STORY) {
+        } else if (where == ST_NONE && (indb == ST_STORY || indb == ST_HOLD)) {
             log_order(LOG_NOTICE, id, "recorded before but not in the spool: handing on");
-            res = STAGE_DONE;
+            static const char held[] = "{\"from\": \"story\", \"by\": \"quota\"}\n";
+            struct err e2 = {0};
+            if (indb == ST_HOLD && fsu_write_atomic(folder, "hold.json", held,
+                                                    sizeof held - 1, &e2) < 0) {
+                *e = e2;
+                res = STAGE_RETRY;
+            } else {
+                job->hand_to = indb;
+                res = STAGE_DONE;
+            }
         } else {
             log_order(LOG_NOTICE, id, "%s: the same order again (now in %s/); dropped as a "
                       "repeat", job->entry, state_name(where != ST_NONE ? where : indb));

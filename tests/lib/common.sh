@@ -40,6 +40,7 @@ count() { find "$SPOOL/$1" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l; }
 # drop FILE [NAME]: the shop's protocol: write into tmp/, rename into incoming/.
 drop() {
   local name=${2:-$(basename "$1")}
+  mkdir -p "$SPOOL/tmp" "$SPOOL/incoming"
   cp "$1" "$SPOOL/tmp/.$name.$$"
   mv "$SPOOL/tmp/.$name.$$" "$SPOOL/incoming/$name"
 }
