@@ -23,7 +23,7 @@
 static const struct {
     enum state from, to;
 } legal[] = {
-    {ST_INCOMING, ST_STORY}, {ST_INCOMING, ST_REJECTED},
+    {ST_INCOMING, ST_STORY}, {ST_INCOMING, ST_REJECTED}, {ST_INCOMING, ST_HOLD} /* quota */,
     /* a working stage: on, failed, hold, or back to an earlier stage */
     {ST_STORY, ST_ART}, {ST_STORY, ST_FAILED}, {ST_STORY, ST_HOLD},
     {ST_ART, ST_PDF}, {ST_ART, ST_FAILED}, {ST_ART, ST_HOLD}, {ST_ART, ST_STORY},
