@@ -581,6 +581,7 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
         if (finished >= npic)
             break;
 
+        openai_keepalive();
         int running = 0;
         curl_multi_perform(multi, &running);
         CURLMsg *msg;

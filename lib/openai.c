@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <systemd/sd-daemon.h>
+
 #include "db.h"
 #include "fsutil.h"
 #include "http.h"
@@ -105,6 +107,36 @@ openai_close(struct openai *oa)
     free(oa->base_url);
     free(oa->rate_path);
     free(oa);
+}
+
+/* ---- the watchdog ---- */
+
+void
+openai_keepalive(void)
+{
+    /* The stage loop pings systemd's watchdog (WatchdogSec=60) between
+     * orders; a book's pictures, or a slow model, take longer than that,
+     * so the waits here ping it too.  Outside systemd this does nothing. */
+    static struct timespec last;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (last.tv_sec && now.tv_sec - last.tv_sec < 10)
+        return;
+    last = now;
+    sd_notify(0, "WATCHDOG=1");
+}
+
+static int
+openai_progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                   curl_off_t ulnow)
+{
+    (void)arg;
+    (void)dltotal;
+    (void)dlnow;
+    (void)ultotal;
+    (void)ulnow;
+    openai_keepalive();
+    return 0;
 }
 
 /* ---- one request ---- */
@@ -227,6 +259,8 @@ openai_call_start(struct openai *oa, struct openai_call *c, const char *path, co
     bad |= curl_easy_setopt(h, CURLOPT_HEADERDATA, c) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_ERRORBUFFER, c->curl_err) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_PRIVATE, c) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, openai_progress_cb) != CURLE_OK;
+    bad |= curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L) != CURLE_OK;
     if (bad) {
         err_set(e, ERR_PERMANENT, "POST %s: libcurl refused an option", url);
         free(url);
@@ -509,10 +543,21 @@ openai_rate_wait(struct openai *oa, struct err *e)
         int rc = openai_rate_take(oa, &w, e);
         if (rc <= 0)
             return rc;
-        if (w > OPENAI_WAIT_MAX)
-            w = OPENAI_WAIT_MAX;
-        struct timespec ts = {(time_t)w, (long)((w - floor(w)) * 1e9)};
+        openai_sleep(w);
+    }
+}
+
+void
+openai_sleep(double seconds)
+{
+    if (seconds > OPENAI_WAIT_MAX)
+        seconds = OPENAI_WAIT_MAX;
+    while (seconds > 0) {
+        double step = seconds > 5 ? 5 : seconds;
+        struct timespec ts = {(time_t)step, (long)((step - floor(step)) * 1e9)};
         while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
             ;
+        seconds -= step;
+        openai_keepalive();
     }
 }

@@ -106,4 +106,12 @@ int openai_rate_take(struct openai *oa, double *wait_s, struct err *e);
 /* Blocks until openai_rate_take() allows a request (or fails). */
 int openai_rate_wait(struct openai *oa, struct err *e);
 
+/* Sleeps (at most OPENAI_WAIT_MAX seconds), keeping the watchdog fed. */
+void openai_sleep(double seconds);
+
+/* Pings systemd's watchdog (at most every 10 s): a book's pictures or a
+ * slow model outlast WatchdogSec between two orders.  Every request and
+ * every wait here calls it; so does the art loop. */
+void openai_keepalive(void);
+
 #endif

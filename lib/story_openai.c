@@ -20,11 +20,9 @@
  * are replaced; {order_json} is the order's child and book (never the
  * customer's address or e-mail).
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <glib.h>
 
@@ -338,14 +336,6 @@ story_openai_answer(const struct openai_call *c, const json_t *order, long *tin,
     return story;
 }
 
-static void
-story_openai_sleep(long s)
-{
-    struct timespec ts = {s, 0};
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-        ;
-}
-
 json_t *
 story_openai_write(const struct config *cfg, struct db *db, const json_t *order, struct err *e)
 {
@@ -383,7 +373,7 @@ story_openai_write(const struct config *cfg, struct db *db, const json_t *order,
             if (v.wait_s >= 0 && waits < 3) {
                 waits++;
                 log_order(LOG_NOTICE, oid, "%s; waiting %ld s", v.reason, v.wait_s);
-                story_openai_sleep(v.wait_s);
+                openai_sleep((double)v.wait_s);
                 continue;
             }
             err_set(e, v.kind, "%s", v.reason);
