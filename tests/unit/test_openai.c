@@ -5,8 +5,8 @@
  * prompts (the order's child and book go out, the customer's address does
  * not; the character description is on every page's picture prompt), the
  * classification of error answers (status and body → retry or fail, and
- * the words an operator reads), the 429 wait headers, and the cost of a
- * call.
+ * the words an operator reads), the 429 wait headers, the cost of a call,
+ * the host-wide rate bucket and the key file.  Files go under $TESTTMP.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,12 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <glib.h>
 
 #include "art.h"
 #include "config.h"
+#include "fsutil.h"
 #include "openai.h"
 #include "story.h"
 #include "vocab.h"
@@ -284,6 +286,95 @@ test_cost(void **state)
     config_free(cfg);
 }
 
+/* A file under $TESTTMP (or the current directory); returns its path. */
+static char *
+put_file(const char *name, const char *text)
+{
+    const char *dir = getenv("TESTTMP");
+    char *p = fsu_join(dir && *dir ? dir : ".", name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    return p;
+}
+
+static void
+test_prompt_file(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    struct config *cfg = config_load(NULL, &e);
+    assert_non_null(cfg);
+    char *p = put_file("prompts.txt", "# house prompts\n[system]\nBe brief.\n[user]\n"
+                                      "A {pages}-page book about {name} ({order_id}), {unknown}.\n");
+    assert_int_equal(config_set(cfg, "openai_story_prompt_file", p, &e), 0);
+    json_t *order = sample_order();
+    json_t *msgs = story_openai_messages(cfg, order, &e);
+    assert_non_null(msgs);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 0), "content")),
+                        "Be brief.");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(msgs, 1), "content")),
+                        "A 24-page book about Maya (T42), {unknown}.\n");
+    json_decref(msgs);
+    /* A file without its sections is refused with words that say so. */
+    char *bad = put_file("prompts-bad.txt", "Write a story.\n");
+    assert_int_equal(config_set(cfg, "openai_story_prompt_file", bad, &e), 0);
+    assert_null(story_openai_messages(cfg, order, &e));
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    assert_non_null(strstr(e.msg, "[system]"));
+    json_decref(order);
+    free(p);
+    free(bad);
+    config_free(cfg);
+}
+
+static void
+test_key_and_rate(void **state)
+{
+    (void)state;
+    struct err e = {0};
+    struct config *cfg = config_load(NULL, &e);
+    assert_non_null(cfg);
+    const char *dir = getenv("TESTTMP");
+    assert_int_equal(config_set(cfg, "spool_dir", dir && *dir ? dir : ".", &e), 0);
+    /* No key file: the order waits for the operator, and the message says
+     * which setting to look at. */
+    assert_int_equal(config_set(cfg, "openai_api_key_file", "/nonexistent/openai.key", &e), 0);
+    assert_null(openai_open(cfg, &e));
+    assert_int_equal(e.kind, ERR_TRANSIENT);
+    assert_non_null(strstr(e.msg, "openai_api_key_file"));
+
+    char *key = put_file("openai.key", "sk-unit-test\n");
+    assert_int_equal(config_set(cfg, "openai_api_key_file", key, &e), 0);
+    /* 12 a minute: a bucket of one token, refilled every 5 s. */
+    assert_int_equal(config_set(cfg, "openai_rpm", "12", &e), 0);
+    char *rate = fsu_join(dir && *dir ? dir : ".", ".openai.rate");
+    unlink(rate);
+    struct openai *oa = openai_open(cfg, &e);
+    assert_non_null(oa);
+    double wait = -1;
+    assert_int_equal(openai_rate_take(oa, &wait, &e), 0);
+    assert_true(wait == 0);
+    assert_int_equal(openai_rate_take(oa, &wait, &e), 1);
+    assert_true(wait > 4.0 && wait <= 5.0);
+    /* A second client (another worker) sees the same bucket. */
+    struct openai *other = openai_open(cfg, &e);
+    assert_non_null(other);
+    assert_int_equal(openai_rate_take(other, &wait, &e), 1);
+    /* A damaged file starts afresh rather than blocking every worker. */
+    FILE *f = fopen(rate, "w");
+    assert_non_null(f);
+    fputs("garbage\n", f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(openai_rate_take(other, &wait, &e), 0);
+    openai_close(other);
+    openai_close(oa);
+    free(rate);
+    free(key);
+    config_free(cfg);
+}
+
 int
 main(void)
 {
@@ -294,6 +385,8 @@ main(void)
         cmocka_unit_test(test_classify_table),
         cmocka_unit_test(test_duration),
         cmocka_unit_test(test_cost),
+        cmocka_unit_test(test_prompt_file),
+        cmocka_unit_test(test_key_and_rate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
