@@ -163,8 +163,8 @@ http_perform(const struct http_request *rq, struct http_response *rs, struct err
         hdrs = tmp;
     }
 
-    struct http_sink sink = {
-        .rs = rs, .cap = rq->max_body ? rq->max_body : HTTP_MAX_BODY_DEFAULT};
+    struct http_sink sink = {.rs = rs,
+                             .cap = rq->max_body ? rq->max_body : HTTP_MAX_BODY_DEFAULT};
     long connect_ms = rq->connect_timeout_ms > 0 ? rq->connect_timeout_ms : 10000;
     long total_ms = rq->timeout_ms > 0 ? rq->timeout_ms : 60000;
 
@@ -184,8 +184,8 @@ http_perform(const struct http_request *rq, struct http_response *rs, struct err
     if (rq->basic_user) {
         bad |= curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC) != CURLE_OK;
         bad |= curl_easy_setopt(c, CURLOPT_USERNAME, rq->basic_user) != CURLE_OK;
-        bad |= curl_easy_setopt(c, CURLOPT_PASSWORD, rq->basic_pass ? rq->basic_pass : "") !=
-               CURLE_OK;
+        bad |= curl_easy_setopt(c, CURLOPT_PASSWORD,
+                                rq->basic_pass ? rq->basic_pass : "") != CURLE_OK;
     }
     if (strcmp(method, "GET") == 0) {
         bad |= curl_easy_setopt(c, CURLOPT_HTTPGET, 1L) != CURLE_OK;
@@ -194,7 +194,8 @@ http_perform(const struct http_request *rq, struct http_response *rs, struct err
             bad |= curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK;
         bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
                                 (curl_off_t)(rq->body ? rq->body_len : 0)) != CURLE_OK;
-        bad |= curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "") != CURLE_OK;
+        bad |=
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body ? rq->body : "") != CURLE_OK;
     }
     if (bad) {
         err_set(e, ERR_PERMANENT, "%s %s: libcurl refused an option", method, rq->url);
@@ -207,8 +208,8 @@ http_perform(const struct http_request *rq, struct http_response *rs, struct err
     rs->latency_ms = http_ms_since(&t0);
     if (crc != CURLE_OK) {
         if (sink.overflow)
-            err_set(e, ERR_TRANSIENT, "%s %s: the answer is larger than %zu bytes", method,
-                    rq->url, sink.cap);
+            err_set(e, ERR_TRANSIENT, "%s %s: the answer is larger than %zu bytes",
+                    method, rq->url, sink.cap);
         else if (crc == CURLE_OPERATION_TIMEDOUT)
             err_set(e, ERR_TRANSIENT, "%s %s: no complete answer within %ld ms", method,
                     rq->url, total_ms);
@@ -273,8 +274,9 @@ http_escape(const char *s)
     if (!out)
         abort();
     for (const unsigned char *q = (const unsigned char *)s; *q; q++) {
-        if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
-            *q == '-' || *q == '_' || *q == '.' || *q == '~') {
+        if ((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+            (*q >= '0' && *q <= '9') || *q == '-' || *q == '_' || *q == '.' ||
+            *q == '~') {
             *p++ = (char)*q;
         } else {
             *p++ = '%';

@@ -21,25 +21,25 @@
 #define HTTP_MAX_BODY_DEFAULT (4 * 1024 * 1024)
 
 struct http_request {
-    const char *method;           /* "GET", "POST", "PUT"...; NULL: GET */
+    const char *method; /* "GET", "POST", "PUT"...; NULL: GET */
     const char *url;
-    const char *const *headers;   /* NULL-terminated "Name: value" lines, or NULL */
-    const char *body;             /* request body, or NULL */
+    const char *const *headers; /* NULL-terminated "Name: value" lines, or NULL */
+    const char *body;           /* request body, or NULL */
     size_t body_len;
-    const char *bearer;           /* adds "Authorization: Bearer <bearer>" when set */
-    const char *basic_user;       /* HTTP Basic auth when set (with basic_pass) */
+    const char *bearer;     /* adds "Authorization: Bearer <bearer>" when set */
+    const char *basic_user; /* HTTP Basic auth when set (with basic_pass) */
     const char *basic_pass;
-    long connect_timeout_ms;      /* 0: 10 s */
-    long timeout_ms;              /* whole request; 0: 60 s */
-    size_t max_body;              /* 0: HTTP_MAX_BODY_DEFAULT */
+    long connect_timeout_ms; /* 0: 10 s */
+    long timeout_ms;         /* whole request; 0: 60 s */
+    size_t max_body;         /* 0: HTTP_MAX_BODY_DEFAULT */
 };
 
 struct http_response {
-    long status;        /* 0 when no answer came */
-    char *body;         /* NUL-terminated; never NULL after http_perform() returned 0 */
+    long status; /* 0 when no answer came */
+    char *body;  /* NUL-terminated; never NULL after http_perform() returned 0 */
     size_t body_len;
-    long retry_after;   /* Retry-After in seconds, -1 when absent */
-    long latency_ms;    /* time the request took, answered or not */
+    long retry_after; /* Retry-After in seconds, -1 when absent */
+    long latency_ms;  /* time the request took, answered or not */
 };
 
 /* Initialises libcurl once per process; http_perform() calls it too, but a

@@ -72,19 +72,21 @@ print_provider_name(const struct print *p)
  * was in print/): a finished job still counts, an unfinished one must be
  * finished by the provider that started it, never submitted again. */
 static enum print_result
-print_other_provider(struct print *p, const char *id, const char *dir, struct print_row *row,
-                     json_t **detail, struct err *e)
+print_other_provider(struct print *p, const char *id, const char *dir,
+                     struct print_row *row, json_t **detail, struct err *e)
 {
     if (strcmp(row->state, "finished") != 0) {
         err_set(e, ERR_PERMANENT,
                 "order %s: its print job was started with provider %s (state %s), but "
-                "print_provider is now %s; switch back to finish it (a second job would print "
+                "print_provider is now %s; switch back to finish it (a second job would "
+                "print "
                 "the book twice)",
                 id, row->provider, row->state, p->prov->name);
         return PRINT_FAIL;
     }
     const char *st = row->status ? row->status : "";
-    if (strcmp(st, "REJECTED") == 0 || strcmp(st, "CANCELED") == 0 || strcmp(st, "ERROR") == 0) {
+    if (strcmp(st, "REJECTED") == 0 || strcmp(st, "CANCELED") == 0 ||
+        strcmp(st, "ERROR") == 0) {
         const char *msg = print_row_message(row);
         err_set(e, ERR_PERMANENT, "order %s: print job %s at %s ended %s%s%s", id,
                 row->provider_job_id ? row->provider_job_id : "?", row->provider, st,
@@ -102,8 +104,8 @@ print_other_provider(struct print *p, const char *id, const char *dir, struct pr
 }
 
 enum print_result
-print_order(struct print *p, struct db *db, const char *id, const json_t *order, const char *dir,
-            long long *wait_until, json_t **detail, struct err *e)
+print_order(struct print *p, struct db *db, const char *id, const json_t *order,
+            const char *dir, long long *wait_until, json_t **detail, struct err *e)
 {
     struct print_row row;
     if (detail)
@@ -224,8 +226,8 @@ print_book_title(const json_t *order, const char *dir)
 }
 
 int
-print_book_load(struct print_book *b, const char *id, const json_t *order, const char *dir,
-                struct err *e)
+print_book_load(struct print_book *b, const char *id, const json_t *order,
+                const char *dir, struct err *e)
 {
     memset(b, 0, sizeof *b);
     b->id = id;
@@ -242,7 +244,9 @@ print_book_load(struct print_book *b, const char *id, const json_t *order, const
     b->story_pages = json_is_integer(pages) ? (int)json_integer_value(pages) : 0;
     if (!b->trim || !b->binding || !b->shipping_level) {
         err_set(e, ERR_PERMANENT, "order %s: order.json has no %s", id,
-                !b->trim ? "book.trim" : !b->binding ? "book.binding" : "shipping_level");
+                !b->trim      ? "book.trim"
+                : !b->binding ? "book.binding"
+                              : "shipping_level");
         goto fail;
     }
     if (!json_is_object(json_object_get(order, "shipping"))) {
@@ -304,11 +308,12 @@ print_row_load(struct db *db, const char *id, struct print_row *r, struct err *e
 {
     memset(r, 0, sizeof *r);
     const char *params[] = {id};
-    PGresult *res = db_exec(db, e,
-                            "SELECT provider, state, provider_job_id, status, cost::text, currency,"
-                            " checksums::text, published::text, status_detail::text,"
-                            " tracking::text FROM print_jobs WHERE order_id = $1",
-                            1, params);
+    PGresult *res =
+        db_exec(db, e,
+                "SELECT provider, state, provider_job_id, status, cost::text, currency,"
+                " checksums::text, published::text, status_detail::text,"
+                " tracking::text FROM print_jobs WHERE order_id = $1",
+                1, params);
     if (!res)
         return -1;
     if (PQntuples(res) == 1) {
@@ -368,16 +373,17 @@ print_json_param(const json_t *v)
 }
 
 int
-print_row_intent(struct db *db, const char *id, const char *provider, const json_t *checksums,
-                 const json_t *published, struct err *e)
+print_row_intent(struct db *db, const char *id, const char *provider,
+                 const json_t *checksums, const json_t *published, struct err *e)
 {
     char *sums = print_json_param(checksums), *pub = print_json_param(published);
     const char *params[] = {id, provider, sums, pub};
-    PGresult *res = db_exec(db, e,
-                            "INSERT INTO print_jobs (order_id, provider, state, external_id,"
-                            " checksums, published) VALUES ($1, $2, 'intent', $1, $3::jsonb,"
-                            " $4::jsonb) ON CONFLICT (order_id) DO NOTHING RETURNING order_id",
-                            4, params);
+    PGresult *res =
+        db_exec(db, e,
+                "INSERT INTO print_jobs (order_id, provider, state, external_id,"
+                " checksums, published) VALUES ($1, $2, 'intent', $1, $3::jsonb,"
+                " $4::jsonb) ON CONFLICT (order_id) DO NOTHING RETURNING order_id",
+                4, params);
     free(sums);
     free(pub);
     if (!res)
@@ -413,7 +419,8 @@ print_row_status(struct db *db, const char *id, const char *status, const char *
         db, id,
         "UPDATE print_jobs SET status = $2,"
         " status_detail = CASE WHEN status IS DISTINCT FROM $2"
-        "   THEN coalesce(status_detail, '[]'::jsonb) || jsonb_build_array(jsonb_strip_nulls("
+        "   THEN coalesce(status_detail, '[]'::jsonb) || "
+        "jsonb_build_array(jsonb_strip_nulls("
         "     jsonb_build_object('status', $2::text, 'message', $3::text,"
         "       'changed', $4::text, 'seen_at', now())))"
         "   ELSE status_detail END,"

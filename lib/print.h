@@ -66,22 +66,22 @@ struct print_book {
     const char *id;
     const json_t *order;
     const char *dir;
-    char *interior, *cover;       /* paths of the PDFs in the order folder */
+    char *interior, *cover; /* paths of the PDFs in the order folder */
     char interior_sha256[65], cover_sha256[65];
     char interior_md5[33], cover_md5[33];
-    const char *trim, *binding;   /* "8.5x8.5", "hardcover" */
-    const char *shipping_level;   /* "MAIL" ... */
-    int story_pages;              /* book.pages of the order, 0 when absent */
-    int page_count;               /* pages of interior.pdf, 0 when unknown */
-    char *title;                  /* story.json's title, else a made-up one */
-    json_t *shipping_address;     /* the order's address, in Lulu's field names */
+    const char *trim, *binding; /* "8.5x8.5", "hardcover" */
+    const char *shipping_level; /* "MAIL" ... */
+    int story_pages;            /* book.pages of the order, 0 when absent */
+    int page_count;             /* pages of interior.pdf, 0 when unknown */
+    char *title;                /* story.json's title, else a made-up one */
+    json_t *shipping_address;   /* the order's address, in Lulu's field names */
 };
 
 /* Reads what the book needs from the order and its folder: checks that both
  * PDFs are there, computes their checksums and page count.  A missing PDF
  * or order field is ERR_PERMANENT naming it. */
-int print_book_load(struct print_book *b, const char *id, const json_t *order, const char *dir,
-                    struct err *e);
+int print_book_load(struct print_book *b, const char *id, const json_t *order,
+                    const char *dir, struct err *e);
 void print_book_free(struct print_book *b);
 
 /* The shipping address of an order in Lulu's field names (name, street1,
@@ -113,8 +113,9 @@ int print_row_intent(struct db *db, const char *id, const char *provider,
 /* Records a status seen at the provider: status, its history in
  * status_detail (appended when it changed), last_polled_at, and tracking
  * when not NULL.  message and changed may be NULL. */
-int print_row_status(struct db *db, const char *id, const char *status, const char *message,
-                     const char *changed, const json_t *tracking, struct err *e);
+int print_row_status(struct db *db, const char *id, const char *status,
+                     const char *message, const char *changed, const json_t *tracking,
+                     struct err *e);
 
 /* Runs sql (an UPDATE ... RETURNING order_id) with text params; -1 with e
  * set when it fails or touches no row. */
@@ -155,8 +156,9 @@ struct print_provider {
     const char *name;
     int (*open)(const struct config *cfg, void **st, struct err *e);
     /* One step for one order (print_order); row is its print_jobs row. */
-    enum print_result (*order)(void *st, struct db *db, const char *id, const json_t *order,
-                               const char *dir, struct print_row *row, long long *wait_until,
+    enum print_result (*order)(void *st, struct db *db, const char *id,
+                               const json_t *order, const char *dir,
+                               struct print_row *row, long long *wait_until,
                                json_t **detail, struct err *e);
     void (*follow)(void *st, struct db *db, volatile int *stopping); /* may be NULL */
     void (*close)(void *st);

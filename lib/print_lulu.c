@@ -31,8 +31,8 @@
 
 #define LULU_TOKEN_PATH "/auth/realms/glasstree/protocol/openid-connect/token"
 #define LULU_MAX_BODY (2 * 1024 * 1024)
-#define LULU_SEARCH_PAGES 20   /* a search never needs more than a page or two */
-#define LULU_FOLLOW_BATCH 20   /* status polls per idle call */
+#define LULU_SEARCH_PAGES 20 /* a search never needs more than a page or two */
+#define LULU_FOLLOW_BATCH 20 /* status polls per idle call */
 
 /* A pod_package_id per trim and binding, read once at start. */
 struct lulu_pod {
@@ -96,7 +96,8 @@ print_lulu_pod_key(const char *trim, const char *binding)
 
 json_t *
 print_lulu_job_json(const struct print_book *b, const char *contact_email,
-                    const char *pod_package_id, const char *interior_url, const char *cover_url)
+                    const char *pod_package_id, const char *interior_url,
+                    const char *cover_url)
 {
     json_t *job = json_pack(
         "{s:s, s:s, s:[{s:s, s:s, s:i, s:{s:{s:s, s:s}, s:{s:s, s:s}, s:s}}], s:O, s:s}",
@@ -125,9 +126,11 @@ print_lulu_cost_json(const struct print_book *b, const char *pod_package_id)
 enum print_lulu_phase
 print_lulu_phase(const char *status)
 {
-    static const char *const pending[] = {"CREATED", "UNPAID", "PAYMENT_IN_PROGRESS",
-                                          "PRODUCTION_DELAYED", "PRODUCTION_READY", NULL};
-    static const char *const failed[] = {"REJECTED", "CANCELED", "CANCELLED", "ERROR", NULL};
+    static const char *const pending[] = {
+        "CREATED",          "UNPAID", "PAYMENT_IN_PROGRESS", "PRODUCTION_DELAYED",
+        "PRODUCTION_READY", NULL};
+    static const char *const failed[] = {"REJECTED", "CANCELED", "CANCELLED", "ERROR",
+                                         NULL};
     if (!status)
         return PRINT_LULU_UNKNOWN;
     for (size_t i = 0; pending[i]; i++)
@@ -182,9 +185,9 @@ lulu_tracking_entry(const json_t *src, const json_t *line_item_id)
     if (json_is_string(urls)) {
         json_array_append(u, (json_t *)urls);
     } else {
-        size_t i;
-        json_t *x;
-        json_array_foreach(urls, i, x) if (json_is_string(x)) json_array_append(u, x);
+        for (size_t i = 0; i < json_array_size(urls); i++)
+            if (json_is_string(json_array_get(urls, i)))
+                json_array_append(u, json_array_get(urls, i));
     }
     json_object_set_new(e, "tracking_urls", u);
     const char *carrier = lulu_str(src, "carrier_name");
@@ -209,11 +212,10 @@ lulu_line_item_words(GString *w, const json_t *messages, const json_t *line_item
     static const char *const parts[] = {"interior", "cover"};
     for (size_t k = 0; k < 2; k++) {
         const json_t *list = json_object_get(pn, parts[k]);
-        size_t i;
-        json_t *x;
         char p2[96];
         snprintf(p2, sizeof p2, "%s, %s file", prefix, parts[k]);
-        json_array_foreach(list, i, x) lulu_words_add(w, p2, json_string_value(x));
+        for (size_t i = 0; i < json_array_size(list); i++)
+            lulu_words_add(w, p2, json_string_value(json_array_get(list, i)));
     }
 }
 
@@ -233,9 +235,9 @@ print_lulu_status_parse(const json_t *status, struct print_lulu_status *st, stru
     json_t *tracking = json_array();
     if (!tracking)
         abort();
-    size_t i;
-    json_t *li;
-    json_array_foreach(json_object_get(status, "line_item_statuses"), i, li) {
+    const json_t *lis = json_object_get(status, "line_item_statuses");
+    for (size_t i = 0; i < json_array_size(lis); i++) {
+        const json_t *li = json_array_get(lis, i);
         const json_t *msgs = json_object_get(li, "messages");
         const json_t *lid = json_object_get(li, "line_item_id");
         lulu_line_item_words(w, msgs, lid);
@@ -269,14 +271,14 @@ print_lulu_job_tracking(const json_t *job)
     json_t *tracking = json_array();
     if (!tracking)
         abort();
-    size_t i;
-    json_t *li;
-    json_array_foreach(json_object_get(job, "line_items"), i, li) {
+    const json_t *items = json_object_get(job, "line_items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        const json_t *li = json_array_get(items, i);
         const json_t *id = json_object_get(li, "id");
         json_t *t = lulu_tracking_entry(li, id);
         if (!t)
-            t = lulu_tracking_entry(json_object_get(json_object_get(li, "status"), "messages"),
-                                    id);
+            t = lulu_tracking_entry(
+                json_object_get(json_object_get(li, "status"), "messages"), id);
         if (t)
             json_array_append_new(tracking, t);
     }
@@ -297,9 +299,8 @@ lulu_error_walk(GString *w, const char *path, const json_t *v, int depth)
     if (json_is_string(v)) {
         lulu_words_add(w, path, json_string_value(v));
     } else if (json_is_array(v)) {
-        size_t i;
-        json_t *x;
-        json_array_foreach(v, i, x) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            const json_t *x = json_array_get(v, i);
             if (json_is_string(x)) {
                 lulu_words_add(w, path, json_string_value(x));
             } else {
@@ -311,9 +312,10 @@ lulu_error_walk(GString *w, const char *path, const json_t *v, int depth)
             }
         }
     } else if (json_is_object(v)) {
-        const char *k;
-        json_t *x;
-        json_object_foreach((json_t *)v, k, x) {
+        for (void *it = json_object_iter((json_t *)v); it;
+             it = json_object_iter_next((json_t *)v, it)) {
+            const char *k = json_object_iter_key(it);
+            const json_t *x = json_object_iter_value(it);
             char *p;
             /* non_field_errors and detail belong to the object itself. */
             if (strcmp(k, "non_field_errors") == 0 || strcmp(k, "detail") == 0)
@@ -361,7 +363,8 @@ print_lulu_error_words(const char *body, size_t len)
 }
 
 int
-print_lulu_webhook_verify(const void *body, size_t len, const char *header, const char *secret)
+print_lulu_webhook_verify(const void *body, size_t len, const char *header,
+                          const char *secret)
 {
     if (!header || !secret || !*secret)
         return 0;
@@ -371,8 +374,9 @@ print_lulu_webhook_verify(const void *body, size_t len, const char *header, cons
     while (hl > 0 && (header[hl - 1] == ' ' || header[hl - 1] == '\t' ||
                       header[hl - 1] == '\r' || header[hl - 1] == '\n'))
         hl--;
-    gchar *mac = g_compute_hmac_for_data(G_CHECKSUM_SHA256, (const guchar *)secret,
-                                         strlen(secret), (const guchar *)(body ? body : ""), len);
+    gchar *mac =
+        g_compute_hmac_for_data(G_CHECKSUM_SHA256, (const guchar *)secret, strlen(secret),
+                                (const guchar *)(body ? body : ""), len);
     if (!mac)
         return 0;
     size_t ml = strlen(mac);
@@ -395,8 +399,8 @@ print_lulu_webhook_verify(const void *body, size_t len, const char *header, cons
  */
 
 static void
-lulu_record(struct db *db, const char *order_id, const char *kind, const struct http_response *rs,
-            double cost, const char *error)
+lulu_record(struct db *db, const char *order_id, const char *kind,
+            const struct http_response *rs, double cost, const char *error)
 {
     struct db_api_call call = {
         .order_id = order_id,
@@ -426,9 +430,15 @@ lulu_token_fetch(struct lulu *lu, struct db *db, const char *order_id, struct er
     const char *hdrs[] = {"Content-Type: application/x-www-form-urlencoded",
                           "Accept: application/json", NULL};
     struct http_request rq = {
-        .method = "POST", .url = url, .headers = hdrs, .body = body,
-        .body_len = sizeof body - 1, .basic_user = lu->key, .basic_pass = lu->secret,
-        .connect_timeout_ms = lu->connect_ms, .timeout_ms = lu->timeout_ms,
+        .method = "POST",
+        .url = url,
+        .headers = hdrs,
+        .body = body,
+        .body_len = sizeof body - 1,
+        .basic_user = lu->key,
+        .basic_pass = lu->secret,
+        .connect_timeout_ms = lu->connect_ms,
+        .timeout_ms = lu->timeout_ms,
         .max_body = 256 * 1024,
     };
     struct http_response rs;
@@ -492,17 +502,14 @@ out:
  * words.  *status receives the HTTP status (0 when none came). */
 static int
 lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind,
-          const char *method, const char *path, const json_t *body, double cost, long *status,
-          json_t **out, struct err *e)
+          const char *method, const char *path, const json_t *body, double cost,
+          long *status, json_t **out, struct err *e)
 {
     *out = NULL;
     *status = 0;
     char *url = NULL, *text = NULL;
-    if (strncmp(path, "http", 4) == 0) {
-        url = lulu_strdup(path);
-    } else if (asprintf(&url, "%s%s", lu->api, path) < 0) {
+    if (asprintf(&url, "%s%s", lu->api, path) < 0)
         abort();
-    }
     if (body) {
         text = json_dumps(body, JSON_COMPACT);
         if (!text)
@@ -516,9 +523,14 @@ lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind
             lulu_token_fetch(lu, db, order_id, e) < 0)
             break;
         struct http_request rq = {
-            .method = method, .url = url, .headers = hdrs, .body = text,
-            .body_len = text ? strlen(text) : 0, .bearer = lu->token,
-            .connect_timeout_ms = lu->connect_ms, .timeout_ms = lu->timeout_ms,
+            .method = method,
+            .url = url,
+            .headers = hdrs,
+            .body = text,
+            .body_len = text ? strlen(text) : 0,
+            .bearer = lu->token,
+            .connect_timeout_ms = lu->connect_ms,
+            .timeout_ms = lu->timeout_ms,
             .max_body = LULU_MAX_BODY,
         };
         struct http_response rs;
@@ -531,7 +543,8 @@ lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind
         *status = rs.status;
         if (rs.status == 401 && attempt == 0) {
             /* Revoked or expired early: one new token, one more try. */
-            lulu_record(db, order_id, kind, &rs, 0, "HTTP 401: token refused, renewing it");
+            lulu_record(db, order_id, kind, &rs, 0,
+                        "HTTP 401: token refused, renewing it");
             log_order(LOG_INFO, order_id, "Lulu refused the token; asking for a new one");
             lulu_wipe_free(lu->token);
             lu->token = NULL;
@@ -544,10 +557,11 @@ lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind
             if (rs.status == 401)
                 k = ERR_TRANSIENT; /* a fresh token refused too: Lulu's side */
             if (rs.retry_after >= 0)
-                err_set(e, k, "Lulu: %s %s: HTTP %ld (retry after %ld s): %s", method, path,
-                        rs.status, rs.retry_after, words);
+                err_set(e, k, "Lulu: %s %s: HTTP %ld (retry after %ld s): %s", method,
+                        path, rs.status, rs.retry_after, words);
             else
-                err_set(e, k, "Lulu: %s %s: HTTP %ld: %s", method, path, rs.status, words);
+                err_set(e, k, "Lulu: %s %s: HTTP %ld: %s", method, path, rs.status,
+                        words);
             lulu_record(db, order_id, kind, &rs, 0, e->msg);
             free(words);
             http_response_free(&rs);
@@ -555,8 +569,9 @@ lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind
         }
         json_t *j = rs.body_len ? json_loadb(rs.body, rs.body_len, 0, NULL) : NULL;
         if (rs.body_len && !j) {
-            err_set(e, ERR_TRANSIENT, "Lulu: %s %s: HTTP %ld with an answer that is not JSON",
-                    method, path, rs.status);
+            err_set(e, ERR_TRANSIENT,
+                    "Lulu: %s %s: HTTP %ld with an answer that is not JSON", method, path,
+                    rs.status);
             lulu_record(db, order_id, kind, &rs, 0, e->msg);
             http_response_free(&rs);
             break;
@@ -640,8 +655,10 @@ lulu_open(const struct config *cfg, void **stp, struct err *e)
 
     if (!*lu->api || !*lu->contact || !*lu->publish_dir || !*lu->publish_url) {
         err_set(e, ERR_PERMANENT, "%s is not set",
-                !*lu->api ? "lulu_api_url" : !*lu->contact ? "lulu_contact_email"
-                : !*lu->publish_dir ? "lulu_publish_dir" : "lulu_publish_url");
+                !*lu->api           ? "lulu_api_url"
+                : !*lu->contact     ? "lulu_contact_email"
+                : !*lu->publish_dir ? "lulu_publish_dir"
+                                    : "lulu_publish_url");
         goto fail;
     }
     if (fsu_mkdir_p(lu->publish_dir, 0755, e) < 0) {
@@ -684,7 +701,8 @@ static const char *
 lulu_pod(const struct lulu *lu, const char *trim, const char *binding)
 {
     for (size_t i = 0; i < lu->npods; i++)
-        if (strcmp(lu->pods[i].trim, trim) == 0 && strcmp(lu->pods[i].binding, binding) == 0)
+        if (strcmp(lu->pods[i].trim, trim) == 0 &&
+            strcmp(lu->pods[i].binding, binding) == 0)
             return *lu->pods[i].pod ? lu->pods[i].pod : NULL;
     return NULL;
 }
@@ -716,7 +734,8 @@ lulu_url(const struct lulu *lu, const char *name)
 /* Puts the book's PDFs under their published names (those already there
  * stay), readable by the web server that serves them to Lulu. */
 static int
-lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names, struct err *e)
+lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names,
+             struct err *e)
 {
     const char *src[] = {b->interior, b->cover};
     const char *md5[] = {b->interior_md5, b->cover_md5};
@@ -735,9 +754,10 @@ lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names, s
              * PDFs are made anew when an order is sent back to pdf/.) */
             char sha[65], sum[33];
             struct err ignored;
-            if (print_file_sums(dst, sha, sum, &ignored) < 0 || strcmp(sum, md5[i]) != 0) {
-                log_order(LOG_INFO, b->id, "the published %s is outdated; publishing it again",
-                          key[i]);
+            if (print_file_sums(dst, sha, sum, &ignored) < 0 ||
+                strcmp(sum, md5[i]) != 0) {
+                log_order(LOG_INFO, b->id,
+                          "the published %s is outdated; publishing it again", key[i]);
                 if (unlink(dst) < 0 && errno != ENOENT)
                     rc = err_errno(e, errno, "unlink %s", dst);
             }
@@ -766,8 +786,8 @@ lulu_unpublish(struct lulu *lu, struct db *db, const char *id, const json_t *nam
             continue;
         char *path = fsu_join(lu->publish_dir, name);
         if (unlink(path) < 0 && errno != ENOENT)
-            log_order(LOG_WARNING, id, "cannot remove the published %s %s: %s", key[i], path,
-                      strerror(errno));
+            log_order(LOG_WARNING, id, "cannot remove the published %s %s: %s", key[i],
+                      path, strerror(errno));
         free(path);
     }
     const char *params[] = {id};
@@ -791,7 +811,8 @@ lulu_fail(struct err *e)
 
 /* Writes print.json from the row as it now is; detail for the event. */
 static int
-lulu_write_result(struct db *db, const char *id, const char *dir, json_t **detail, struct err *e)
+lulu_write_result(struct db *db, const char *id, const char *dir, json_t **detail,
+                  struct err *e)
 {
     struct print_row row;
     if (print_row_load(db, id, &row, e) < 0)
@@ -830,9 +851,9 @@ lulu_fetch_tracking(struct lulu *lu, struct db *db, const char *id, const char *
  * adoption, a poll from the handler or from print_follow (dir NULL: the
  * order has left print/, so no print.json and no result). */
 static enum print_result
-lulu_settle(struct lulu *lu, struct db *db, const char *id, const char *dir, const char *job_id,
-            struct print_lulu_status *st, const char *before, long long *wait_until,
-            json_t **detail, struct err *e)
+lulu_settle(struct lulu *lu, struct db *db, const char *id, const char *dir,
+            const char *job_id, struct print_lulu_status *st, const char *before,
+            long long *wait_until, json_t **detail, struct err *e)
 {
     enum print_lulu_phase ph = print_lulu_phase(st->name);
     if (ph == PRINT_LULU_SHIPPED && !st->tracking)
@@ -841,8 +862,9 @@ lulu_settle(struct lulu *lu, struct db *db, const char *id, const char *dir, con
         return lulu_fail(e);
     int changed = !before || strcmp(before, st->name) != 0;
     if (changed)
-        log_order(ph == PRINT_LULU_FAILED ? LOG_ERR : LOG_INFO, id, "Lulu print job %s: %s%s%s",
-                  job_id, st->name, st->message ? ": " : "", st->message ? st->message : "");
+        log_order(ph == PRINT_LULU_FAILED ? LOG_ERR : LOG_INFO, id,
+                  "Lulu print job %s: %s%s%s", job_id, st->name, st->message ? ": " : "",
+                  st->message ? st->message : "");
 
     if (ph == PRINT_LULU_SHIPPED || ph == PRINT_LULU_FAILED) {
         struct print_row row;
@@ -852,18 +874,20 @@ lulu_settle(struct lulu *lu, struct db *db, const char *id, const char *dir, con
             lulu_unpublish(lu, db, id, row.published);
         print_row_free(&row);
         const char *params[] = {id};
-        if (print_row_update(db, id,
-                             "UPDATE print_jobs SET state = 'finished', updated_at = now()"
-                             " WHERE order_id = $1 RETURNING order_id",
-                             1, params, e) < 0)
+        if (print_row_update(
+                db, id,
+                "UPDATE print_jobs SET state = 'finished', updated_at = now()"
+                " WHERE order_id = $1 RETURNING order_id",
+                1, params, e) < 0)
             return lulu_fail(e);
     }
     switch (ph) {
     case PRINT_LULU_PENDING:
     case PRINT_LULU_UNKNOWN:
         if (ph == PRINT_LULU_UNKNOWN && changed)
-            log_order(LOG_WARNING, id, "Lulu print job %s has status %s, unknown here; waiting",
-                      job_id, st->name);
+            log_order(LOG_WARNING, id,
+                      "Lulu print job %s has status %s, unknown here; waiting", job_id,
+                      st->name);
         if (changed && strcmp(st->name, "UNPAID") == 0)
             log_order(LOG_NOTICE, id,
                       "Lulu print job %s waits for payment (no card on file?): pay it in "
@@ -913,14 +937,14 @@ lulu_find(struct lulu *lu, struct db *db, const char *id, json_t **job, struct e
         const json_t *results = json_object_get(list, "results");
         if (!json_is_array(results)) {
             json_decref(list);
-            rc = err_set(e, ERR_TRANSIENT, "Lulu: the print job search answer has no results");
+            rc = err_set(e, ERR_TRANSIENT,
+                         "Lulu: the print job search answer has no results");
             break;
         }
-        size_t i;
-        json_t *r;
         /* The search matches parts of several fields: only an exact
          * external_id is this order's job. */
-        json_array_foreach(results, i, r) {
+        for (size_t i = 0; i < json_array_size(results); i++) {
+            json_t *r = json_array_get(results, i);
             const char *ext = lulu_str(r, "external_id");
             if (!ext || strcmp(ext, id) != 0)
                 continue;
@@ -928,10 +952,11 @@ lulu_find(struct lulu *lu, struct db *db, const char *id, json_t **job, struct e
                 *job = json_incref(r);
             } else {
                 char *a = lulu_job_id(*job), *b = lulu_job_id(r);
-                log_order(LOG_ERR, id,
-                          "Lulu holds more than one print job for this order (%s and %s); "
-                          "keeping %s, cancel the other by hand",
-                          a ? a : "?", b ? b : "?", a ? a : "?");
+                log_order(
+                    LOG_ERR, id,
+                    "Lulu holds more than one print job for this order (%s and %s); "
+                    "keeping %s, cancel the other by hand",
+                    a ? a : "?", b ? b : "?", a ? a : "?");
                 free(a);
                 free(b);
             }
@@ -956,11 +981,12 @@ static int
 lulu_record_submitted(struct db *db, const char *id, const char *job_id, struct err *e)
 {
     const char *params[] = {id, job_id};
-    return print_row_update(db, id,
-                            "UPDATE print_jobs SET state = 'submitted', provider_job_id = $2,"
-                            " submitted_at = coalesce(submitted_at, now()), updated_at = now()"
-                            " WHERE order_id = $1 RETURNING order_id",
-                            2, params, e);
+    return print_row_update(
+        db, id,
+        "UPDATE print_jobs SET state = 'submitted', provider_job_id = $2,"
+        " submitted_at = coalesce(submitted_at, now()), updated_at = now()"
+        " WHERE order_id = $1 RETURNING order_id",
+        2, params, e);
 }
 
 /* Asks Lulu what the book will cost and records it on the row. */
@@ -970,8 +996,8 @@ lulu_cost(struct lulu *lu, struct db *db, const struct print_book *b, const char
 {
     json_t *body = print_lulu_cost_json(b, pod), *ans = NULL;
     long status;
-    int rc = lulu_call(lu, db, b->id, "cost", "POST", "/print-job-cost-calculations/", body, 0,
-                       &status, &ans, e);
+    int rc = lulu_call(lu, db, b->id, "cost", "POST", "/print-job-cost-calculations/",
+                       body, 0, &status, &ans, e);
     json_decref(body);
     if (rc < 0)
         return err_prefix(e, "order %s: cost calculation", b->id);
@@ -983,10 +1009,11 @@ lulu_cost(struct lulu *lu, struct db *db, const struct print_book *b, const char
         if (end != total && *end == 0 && v >= 0) {
             *cost = v;
             const char *params[] = {b->id, total, cur};
-            rc = print_row_update(db, b->id,
-                                  "UPDATE print_jobs SET cost = $2::numeric, currency = $3,"
-                                  " updated_at = now() WHERE order_id = $1 RETURNING order_id",
-                                  3, params, e);
+            rc = print_row_update(
+                db, b->id,
+                "UPDATE print_jobs SET cost = $2::numeric, currency = $3,"
+                " updated_at = now() WHERE order_id = $1 RETURNING order_id",
+                3, params, e);
             if (rc == 0)
                 log_order(LOG_INFO, b->id, "Lulu prices the book at %s %s", total,
                           cur ? cur : "");
@@ -998,8 +1025,9 @@ lulu_cost(struct lulu *lu, struct db *db, const struct print_book *b, const char
 
 /* No job recorded as submitted yet: adopt the one Lulu may hold, or post. */
 static enum print_result
-lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order, const char *dir,
-            struct print_row *row, long long *wait_until, json_t **detail, struct err *e)
+lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
+            const char *dir, struct print_row *row, long long *wait_until,
+            json_t **detail, struct err *e)
 {
     struct print_book b;
     if (print_book_load(&b, id, order, dir, e) < 0)
@@ -1011,9 +1039,10 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     int earlier = row->found; /* an earlier attempt may have reached Lulu */
     const char *pod = lulu_pod(lu, b.trim, b.binding);
     if (!pod) {
-        err_set(e, ERR_PERMANENT,
-                "order %s: no Lulu pod_package_id for trim %s, binding %s (lulu_pod_%s_%s)", id,
-                b.trim, b.binding, b.trim, b.binding);
+        err_set(
+            e, ERR_PERMANENT,
+            "order %s: no Lulu pod_package_id for trim %s, binding %s (lulu_pod_%s_%s)",
+            id, b.trim, b.binding, b.trim, b.binding);
         goto out;
     }
 
@@ -1037,10 +1066,11 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
             goto fail;
         char *text = json_dumps(names, JSON_COMPACT);
         const char *params[] = {id, text};
-        int rc = print_row_update(db, id,
-                                  "UPDATE print_jobs SET published = $2::jsonb, updated_at = now()"
-                                  " WHERE order_id = $1 RETURNING order_id",
-                                  2, params, e);
+        int rc = print_row_update(
+            db, id,
+            "UPDATE print_jobs SET published = $2::jsonb, updated_at = now()"
+            " WHERE order_id = $1 RETURNING order_id",
+            2, params, e);
         free(text);
         if (rc < 0)
             goto fail;
@@ -1058,10 +1088,11 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
                 err_set(e, ERR_TRANSIENT, "order %s: Lulu's job for it has no id", id);
                 goto fail;
             }
-            log_order(LOG_NOTICE, id,
-                      "Lulu already holds print job %s for this order (an earlier attempt was "
-                      "cut off): adopting it instead of submitting again",
-                      job_id);
+            log_order(
+                LOG_NOTICE, id,
+                "Lulu already holds print job %s for this order (an earlier attempt was "
+                "cut off): adopting it instead of submitting again",
+                job_id);
             if (lulu_record_submitted(db, id, job_id, e) < 0)
                 goto fail;
             if (print_lulu_status_parse(json_object_get(job, "status"), &st, e) < 0) {
@@ -1091,7 +1122,8 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
             cost = strtod(row->cost, NULL);
         }
     } else if (lu->cost_check) {
-        log_order(LOG_WARNING, id, "interior.pdf's page count is unknown: no cost calculation");
+        log_order(LOG_WARNING, id,
+                  "interior.pdf's page count is unknown: no cost calculation");
     }
 
     char *iurl = lulu_url(lu, lulu_str(names, "interior"));
@@ -1100,7 +1132,8 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     free(iurl);
     free(curl);
     long status;
-    int rc = lulu_call(lu, db, id, "print", "POST", "/print-jobs/", body, cost, &status, &ans, e);
+    int rc = lulu_call(lu, db, id, "print", "POST", "/print-jobs/", body, cost, &status,
+                       &ans, e);
     json_decref(body);
     if (rc < 0) {
         err_prefix(e, "order %s: print job", id);
@@ -1115,7 +1148,8 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     if (!job_id) {
         /* Created, maybe, but we cannot tell which: the row stays 'intent'
          * and the next attempt finds the job by its external_id. */
-        err_set(e, ERR_TRANSIENT, "order %s: Lulu's answer to the print job has no id", id);
+        err_set(e, ERR_TRANSIENT, "order %s: Lulu's answer to the print job has no id",
+                id);
         goto fail;
     }
     if (lulu_record_submitted(db, id, job_id, e) < 0) {
@@ -1184,7 +1218,8 @@ lulu_order(void *stp, struct db *db, const char *id, const json_t *order, const 
         if (print_lulu_phase(row->status) == PRINT_LULU_FAILED) {
             const char *msg = print_row_message(row);
             err_set(e, ERR_PERMANENT,
-                    "order %s: Lulu print job %s ended %s: %s (to submit a new job, delete the "
+                    "order %s: Lulu print job %s ended %s: %s (to submit a new job, "
+                    "delete the "
                     "order's print_jobs row first)",
                     id, job_id, row->status, msg ? msg : "Lulu gave no reason");
             return PRINT_FAIL;
@@ -1205,8 +1240,8 @@ lulu_order(void *stp, struct db *db, const char *id, const json_t *order, const 
         *wait_until = (long long)time(NULL) + lu->repoll;
         return PRINT_WAIT;
     }
-    enum print_result r = lulu_settle(lu, db, id, dir, job_id, &st, row->status, wait_until,
-                                      detail, e);
+    enum print_result r =
+        lulu_settle(lu, db, id, dir, job_id, &st, row->status, wait_until, detail, e);
     print_lulu_status_free(&st);
     return r;
 }
@@ -1222,15 +1257,16 @@ lulu_follow(void *stp, struct db *db, volatile int *stopping)
     snprintf(batch, sizeof batch, "%d", LULU_FOLLOW_BATCH);
     const char *params[] = {interval, batch};
     struct err e;
-    PGresult *res = db_exec(db, &e,
-                            "SELECT p.order_id, p.provider_job_id, p.status FROM print_jobs p"
-                            " JOIN orders o ON o.id = p.order_id"
-                            " WHERE p.provider = 'lulu' AND p.state = 'submitted'"
-                            " AND p.provider_job_id IS NOT NULL AND o.state <> 'print'"
-                            " AND (p.last_polled_at IS NULL OR"
-                            "      p.last_polled_at <= now() - $1::int * interval '1 second')"
-                            " ORDER BY p.last_polled_at NULLS FIRST LIMIT $2::int",
-                            2, params);
+    PGresult *res =
+        db_exec(db, &e,
+                "SELECT p.order_id, p.provider_job_id, p.status FROM print_jobs p"
+                " JOIN orders o ON o.id = p.order_id"
+                " WHERE p.provider = 'lulu' AND p.state = 'submitted'"
+                " AND p.provider_job_id IS NOT NULL AND o.state <> 'print'"
+                " AND (p.last_polled_at IS NULL OR"
+                "      p.last_polled_at <= now() - $1::int * interval '1 second')"
+                " ORDER BY p.last_polled_at NULLS FIRST LIMIT $2::int",
+                2, params);
     if (!res) {
         log_warn("print jobs to follow: %s", e.msg);
         return;
@@ -1244,7 +1280,8 @@ lulu_follow(void *stp, struct db *db, volatile int *stopping)
             continue;
         }
         long long wait;
-        enum print_result r = lulu_settle(lu, db, id, NULL, job_id, &st, before, &wait, NULL, &e);
+        enum print_result r =
+            lulu_settle(lu, db, id, NULL, job_id, &st, before, &wait, NULL, &e);
         if (r == PRINT_RETRY)
             log_order(LOG_WARNING, id, "%s", e.msg);
         else if (r == PRINT_FAIL)

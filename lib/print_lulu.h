@@ -45,16 +45,17 @@ enum print_lulu_phase print_lulu_phase(const char *status);
 /* A job's status, from the body of GET /print-jobs/{id}/status/ (or the
  * "status" object of a job). */
 struct print_lulu_status {
-    char *name;      /* "CREATED" ... */
-    char *message;   /* Lulu's message, with the line items' errors; may be NULL */
-    char *changed;   /* ISO 8601 timestamp, may be NULL */
-    json_t *tracking; /* array of {line_item_id, tracking_id, tracking_urls, carrier_name};
-                        NULL when none */
+    char *name;       /* "CREATED" ... */
+    char *message;    /* Lulu's message, with the line items' errors; may be NULL */
+    char *changed;    /* ISO 8601 timestamp, may be NULL */
+    json_t *tracking; /* array of {line_item_id, tracking_id, tracking_urls,
+                        carrier_name}; NULL when none */
 };
 
 /* Reads a status object.  ERR_TRANSIENT when it has no name (an answer we
  * cannot read may be a proxy's page: ask again later). */
-int print_lulu_status_parse(const json_t *status, struct print_lulu_status *st, struct err *e);
+int print_lulu_status_parse(const json_t *status, struct print_lulu_status *st,
+                            struct err *e);
 void print_lulu_status_free(struct print_lulu_status *st);
 
 /* Tracking from a job's line_items (GET /print-jobs/{id}/): the same shape

@@ -69,14 +69,11 @@ outbox_job_json(const struct print_book *b)
     json_t *job = json_pack(
         "{s:i, s:s, s:s, s:{s:s, s:s, s:s, s:i, s:i}, s:i, s:O, s:s,"
         " s:{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s}}}",
-        "version", 1, "order_id", b->id, "created_at", when,
-        "product", "title", b->title, "trim", b->trim, "binding", b->binding, "story_pages",
-        b->story_pages, "page_count", b->page_count,
-        "quantity", 1,
-        "shipping_address", b->shipping_address,
-        "shipping_level", b->shipping_level,
-        "files",
-        "interior", "name", "interior.pdf", "sha256", b->interior_sha256, "md5", b->interior_md5,
+        "version", 1, "order_id", b->id, "created_at", when, "product", "title", b->title,
+        "trim", b->trim, "binding", b->binding, "story_pages", b->story_pages,
+        "page_count", b->page_count, "quantity", 1, "shipping_address",
+        b->shipping_address, "shipping_level", b->shipping_level, "files", "interior",
+        "name", "interior.pdf", "sha256", b->interior_sha256, "md5", b->interior_md5,
         "cover", "name", "cover.pdf", "sha256", b->cover_sha256, "md5", b->cover_md5);
     if (!job)
         abort();
@@ -97,9 +94,10 @@ outbox_same_job(const char *path, const struct print_book *b, struct err *e)
     json_t *job = json_loadb(buf, len, 0, NULL);
     free(buf);
     const json_t *files = json_object_get(job, "files");
-    const char *is = json_string_value(
-        json_object_get(json_object_get(files, "interior"), "sha256"));
-    const char *cs = json_string_value(json_object_get(json_object_get(files, "cover"), "sha256"));
+    const char *is =
+        json_string_value(json_object_get(json_object_get(files, "interior"), "sha256"));
+    const char *cs =
+        json_string_value(json_object_get(json_object_get(files, "cover"), "sha256"));
     int same = is && cs && strcmp(is, b->interior_sha256) == 0 &&
                strcmp(cs, b->cover_sha256) == 0;
     json_decref(job);
@@ -109,20 +107,22 @@ outbox_same_job(const char *path, const struct print_book *b, struct err *e)
 /* Makes <dir>/<id>/ for book b.  Returns 0 when made now, 1 when the same
  * job was already there, -1 on error. */
 static int
-outbox_place(struct outbox *ob, const struct print_book *b, const char *final, struct err *e)
+outbox_place(struct outbox *ob, const struct print_book *b, const char *final,
+             struct err *e)
 {
     struct stat sb;
     if (lstat(final, &sb) == 0) {
         int same = outbox_same_job(final, b, e);
         if (same < 0)
-            return err_prefix(e, "order %s: outbox job %s exists but cannot be read", b->id,
-                              final);
+            return err_prefix(e, "order %s: outbox job %s exists but cannot be read",
+                              b->id, final);
         if (!same)
-            return err_set(e, ERR_PERMANENT,
-                           "order %s: the outbox already holds a job for this order made "
-                           "from other files (%s); a second job would print the book twice: "
-                           "remove that folder by hand if it was never printed",
-                           b->id, final);
+            return err_set(
+                e, ERR_PERMANENT,
+                "order %s: the outbox already holds a job for this order made "
+                "from other files (%s); a second job would print the book twice: "
+                "remove that folder by hand if it was never printed",
+                b->id, final);
         return 1;
     }
     char *tmpname = NULL, *tmp;
@@ -184,8 +184,9 @@ outbox_fail(struct err *e)
 }
 
 static enum print_result
-outbox_order(void *st, struct db *db, const char *id, const json_t *order, const char *dir,
-             struct print_row *row, long long *wait_until, json_t **detail, struct err *e)
+outbox_order(void *st, struct db *db, const char *id, const json_t *order,
+             const char *dir, struct print_row *row, long long *wait_until,
+             json_t **detail, struct err *e)
 {
     struct outbox *ob = st;
     (void)wait_until;
@@ -202,10 +203,11 @@ outbox_order(void *st, struct db *db, const char *id, const json_t *order, const
     if (row->found && strcmp(row->state, "finished") == 0) {
         /* Recorded, but print.json may not have been written. */
         if (row->checksums && !json_equal(row->checksums, sums))
-            log_order(LOG_WARNING, id,
-                      "the PDFs changed after the outbox job was written; the job in %s keeps "
-                      "the earlier files (a reprint is a new order)",
-                      final);
+            log_order(
+                LOG_WARNING, id,
+                "the PDFs changed after the outbox job was written; the job in %s keeps "
+                "the earlier files (a reprint is a new order)",
+                final);
     } else {
         if (!row->found && print_row_intent(db, id, "outbox", sums, NULL, e) < 0) {
             r = outbox_fail(e);
@@ -220,14 +222,15 @@ outbox_order(void *st, struct db *db, const char *id, const json_t *order, const
         if (asprintf(&msg, "%s %s", placed ? "found in" : "written to", final) < 0)
             abort();
         const char *params[] = {id, final, msg};
-        int rc = print_row_update(db, id,
-                                  "UPDATE print_jobs SET state = 'finished', provider_job_id = $1,"
-                                  " status = 'SUBMITTED', submitted_at = coalesce(submitted_at, now()),"
-                                  " status_detail = coalesce(status_detail, '[]'::jsonb) ||"
-                                  "   jsonb_build_array(jsonb_build_object('status', 'SUBMITTED',"
-                                  "     'message', $3::text, 'outbox', $2::text, 'seen_at', now())),"
-                                  " updated_at = now() WHERE order_id = $1 RETURNING order_id",
-                                  3, params, e);
+        int rc = print_row_update(
+            db, id,
+            "UPDATE print_jobs SET state = 'finished', provider_job_id = $1,"
+            " status = 'SUBMITTED', submitted_at = coalesce(submitted_at, now()),"
+            " status_detail = coalesce(status_detail, '[]'::jsonb) ||"
+            "   jsonb_build_array(jsonb_build_object('status', 'SUBMITTED',"
+            "     'message', $3::text, 'outbox', $2::text, 'seen_at', now())),"
+            " updated_at = now() WHERE order_id = $1 RETURNING order_id",
+            3, params, e);
         free(msg);
         if (rc < 0) {
             r = outbox_fail(e);
@@ -237,8 +240,8 @@ outbox_order(void *st, struct db *db, const char *id, const json_t *order, const
                   final);
     }
     res = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O}", "provider", "outbox", "job_id", id,
-                    "external_id", id, "status", "SUBMITTED", "outbox", final, "checksums",
-                    row->found && row->checksums ? row->checksums : sums);
+                    "external_id", id, "status", "SUBMITTED", "outbox", final,
+                    "checksums", row->found && row->checksums ? row->checksums : sums);
     if (!res)
         abort();
     if (print_write_result(dir, res, e) < 0) {
@@ -247,8 +250,8 @@ outbox_order(void *st, struct db *db, const char *id, const json_t *order, const
         goto out;
     }
     if (detail)
-        *detail = json_pack("{s:{s:s, s:s, s:s}}", "print", "provider", "outbox", "job_id", id,
-                            "outbox", final);
+        *detail = json_pack("{s:{s:s, s:s, s:s}}", "print", "provider", "outbox",
+                            "job_id", id, "outbox", final);
     r = PRINT_DONE;
 out:
     json_decref(res);

@@ -64,12 +64,14 @@ print_stage_fini(struct stage_ctx *ctx)
 static const struct stage_ops print_stage_ops = {
     .state = ST_PRINT,
     .prog = "storypress-print",
-    .summary = "Sends each finished book (interior.pdf, cover.pdf) to the printer named by\n"
-               "    print_provider: \"outbox\" writes the job into outbox_dir for a person or a\n"
-               "    script; \"lulu\" submits it to Lulu's print API and waits in print/ until\n"
-               "    the job is in production, then follows it until it ships.  A print job\n"
-               "    is recorded in print_jobs before the printer is called, so that no book\n"
-               "    is ever printed twice, even after a crash.",
+    .summary =
+        "Sends each finished book (interior.pdf, cover.pdf) to the printer named by\n"
+        "    print_provider: \"outbox\" writes the job into outbox_dir for a person or "
+        "a\n"
+        "    script; \"lulu\" submits it to Lulu's print API and waits in print/ until\n"
+        "    the job is in production, then follows it until it ships.  A print job\n"
+        "    is recorded in print_jobs before the printer is called, so that no book\n"
+        "    is ever printed twice, even after a crash.",
     .init = print_stage_init,
     .handle = print_stage_handle,
     .idle = print_stage_idle,

@@ -22,7 +22,8 @@
 
 static const char order_text[] =
     "{\"order_id\": \"A1001\","
-    " \"customer\": {\"id\": \"C-1\", \"email\": \"priya@example.com\", \"name\": \"Priya Shah\"},"
+    " \"customer\": {\"id\": \"C-1\", \"email\": \"priya@example.com\", \"name\": "
+    "\"Priya Shah\"},"
     " \"child\": {\"name\": \"Maya\"},"
     " \"book\": {\"language\": \"en\", \"pages\": 24, \"trim\": \"8.5x8.5\","
     "            \"binding\": \"hardcover\"},"
@@ -69,7 +70,8 @@ jstr(const json_t *o, const char *path)
     for (char *tok = strtok(buf, "."); tok && v; tok = strtok(NULL, ".")) {
         char *end;
         long i = strtol(tok, &end, 10);
-        v = *end == 0 && json_is_array(v) ? json_array_get(v, (size_t)i) : json_object_get(v, tok);
+        v = *end == 0 && json_is_array(v) ? json_array_get(v, (size_t)i)
+                                          : json_object_get(v, tok);
     }
     return json_string_value(v);
 }
@@ -90,10 +92,10 @@ test_job_json(void **state)
     json_t *order = load(order_text);
     struct print_book b;
     fake_book(&b, order);
-    json_t *job = print_lulu_job_json(&b, "books@shop.example", "0850X0850.FC.PRE.CW.080CW444.GXX",
-                                      "https://files.example/p/aaaa.pdf",
-                                      "https://files.example/p/bbbb.pdf");
-    static const char *const top[] = {"contact_email", "external_id", "line_items",
+    json_t *job = print_lulu_job_json(
+        &b, "books@shop.example", "0850X0850.FC.PRE.CW.080CW444.GXX",
+        "https://files.example/p/aaaa.pdf", "https://files.example/p/bbbb.pdf");
+    static const char *const top[] = {"contact_email",    "external_id",    "line_items",
                                       "shipping_address", "shipping_level", NULL};
     assert_keys(job, top);
     assert_string_equal(jstr(job, "contact_email"), "books@shop.example");
@@ -118,9 +120,9 @@ test_job_json(void **state)
     assert_string_equal(jstr(li, "printable_normalization.cover.source_md5_sum"),
                         "fedcba9876543210fedcba9876543210");
     json_t *addr = json_object_get(job, "shipping_address");
-    static const char *const afields[] = {"name",         "street1",      "street2", "city",
-                                          "postcode",     "country_code", "phone_number",
-                                          "email",        NULL};
+    static const char *const afields[] = {"name",         "street1",  "street2",
+                                          "city",         "postcode", "country_code",
+                                          "phone_number", "email",    NULL};
     assert_keys(addr, afields);
     assert_string_equal(jstr(addr, "street1"), "14 Larkspur Road");
     assert_string_equal(jstr(addr, "street2"), "Flat 2");
@@ -141,7 +143,8 @@ test_cost_json(void **state)
     struct print_book b;
     fake_book(&b, order);
     json_t *c = print_lulu_cost_json(&b, "0850X0850.FC.PRE.CW.080CW444.GXX");
-    static const char *const top[] = {"line_items", "shipping_address", "shipping_option", NULL};
+    static const char *const top[] = {"line_items", "shipping_address", "shipping_option",
+                                      NULL};
     assert_keys(c, top);
     assert_string_equal(jstr(c, "shipping_option"), "EXPRESS");
     json_t *li = json_array_get(json_object_get(c, "line_items"), 0);
@@ -158,17 +161,19 @@ test_shipping_fallbacks(void **state)
 {
     (void)state;
     /* No e-mail on the address: the customer's; a shop's other names. */
-    json_t *order = load("{\"customer\": {\"email\": \"c@example.com\"},"
-                         " \"shipping\": {\"name\": \"A B\", \"line1\": \"1 Road\","
-                         " \"zip\": \"10001\", \"state\": \"NY\", \"country_code\": \"US\","
-                         " \"city\": \"\", \"phone\": \"+1 212 555 0100\"}}");
+    json_t *order =
+        load("{\"customer\": {\"email\": \"c@example.com\"},"
+             " \"shipping\": {\"name\": \"A B\", \"line1\": \"1 Road\","
+             " \"zip\": \"10001\", \"state\": \"NY\", \"country_code\": \"US\","
+             " \"city\": \"\", \"phone\": \"+1 212 555 0100\"}}");
     json_t *a = print_shipping_address(order);
     assert_string_equal(jstr(a, "email"), "c@example.com");
     assert_string_equal(jstr(a, "street1"), "1 Road");
     assert_string_equal(jstr(a, "postcode"), "10001");
     assert_string_equal(jstr(a, "state_code"), "NY");
     assert_string_equal(jstr(a, "phone_number"), "+1 212 555 0100");
-    assert_null(json_object_get(a, "city")); /* empty: left out, Lulu says what is missing */
+    assert_null(
+        json_object_get(a, "city")); /* empty: left out, Lulu says what is missing */
     assert_null(json_object_get(a, "line1"));
     json_decref(a);
     json_decref(order);
@@ -199,12 +204,18 @@ test_phases(void **state)
         const char *status;
         enum print_lulu_phase phase;
     } cases[] = {
-        {"CREATED", PRINT_LULU_PENDING},          {"UNPAID", PRINT_LULU_PENDING},
-        {"PAYMENT_IN_PROGRESS", PRINT_LULU_PENDING}, {"PRODUCTION_DELAYED", PRINT_LULU_PENDING},
-        {"PRODUCTION_READY", PRINT_LULU_PENDING}, {"IN_PRODUCTION", PRINT_LULU_PRODUCTION},
-        {"SHIPPED", PRINT_LULU_SHIPPED},          {"DELIVERED", PRINT_LULU_SHIPPED},
-        {"REJECTED", PRINT_LULU_FAILED},          {"CANCELED", PRINT_LULU_FAILED},
-        {"ERROR", PRINT_LULU_FAILED},             {"LOST_IN_SPACE", PRINT_LULU_UNKNOWN},
+        {"CREATED", PRINT_LULU_PENDING},
+        {"UNPAID", PRINT_LULU_PENDING},
+        {"PAYMENT_IN_PROGRESS", PRINT_LULU_PENDING},
+        {"PRODUCTION_DELAYED", PRINT_LULU_PENDING},
+        {"PRODUCTION_READY", PRINT_LULU_PENDING},
+        {"IN_PRODUCTION", PRINT_LULU_PRODUCTION},
+        {"SHIPPED", PRINT_LULU_SHIPPED},
+        {"DELIVERED", PRINT_LULU_SHIPPED},
+        {"REJECTED", PRINT_LULU_FAILED},
+        {"CANCELED", PRINT_LULU_FAILED},
+        {"ERROR", PRINT_LULU_FAILED},
+        {"LOST_IN_SPACE", PRINT_LULU_UNKNOWN},
         {NULL, PRINT_LULU_UNKNOWN},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -216,14 +227,15 @@ test_status_shipped(void **state)
 {
     (void)state;
     /* The shipping notification of Lulu's documentation. */
-    json_t *s = load(
-        "{\"name\": \"SHIPPED\", \"message\": \"All line-items were shipped\","
-        " \"changed\": \"2024-04-10T09:28:34.870842Z\","
-        " \"line_item_statuses\": [{\"name\": \"SHIPPED\", \"messages\": {"
-        "   \"tracking_id\": \"3d4a53da-cc42-44c2-b47b-c3da8fa37491_1\","
-        "   \"tracking_urls\": [\"https://api.sandbox.lulu.com/printer-wannabe-tracking/3d4a\"],"
-        "   \"carrier_name\": \"Carrier\"}, \"line_item_id\": 57999}],"
-        " \"print_job_id\": 42776}");
+    json_t *s =
+        load("{\"name\": \"SHIPPED\", \"message\": \"All line-items were shipped\","
+             " \"changed\": \"2024-04-10T09:28:34.870842Z\","
+             " \"line_item_statuses\": [{\"name\": \"SHIPPED\", \"messages\": {"
+             "   \"tracking_id\": \"3d4a53da-cc42-44c2-b47b-c3da8fa37491_1\","
+             "   \"tracking_urls\": "
+             "[\"https://api.sandbox.lulu.com/printer-wannabe-tracking/3d4a\"],"
+             "   \"carrier_name\": \"Carrier\"}, \"line_item_id\": 57999}],"
+             " \"print_job_id\": 42776}");
     struct print_lulu_status st;
     struct err e;
     assert_int_equal(print_lulu_status_parse(s, &st, &e), 0);
@@ -245,17 +257,19 @@ static void
 test_status_rejected(void **state)
 {
     (void)state;
-    json_t *s = load(
-        "{\"name\": \"REJECTED\", \"message\": \"Print-job was rejected\","
-        " \"line_item_statuses\": [{\"name\": \"REJECTED\", \"line_item_id\": 7, \"messages\": {"
-        "   \"error\": \"Interior: fonts not embedded\","
-        "   \"printable_normalization\": {\"cover\": [\"Cover is 2 mm too narrow\"]}}}]}");
+    json_t *s = load("{\"name\": \"REJECTED\", \"message\": \"Print-job was rejected\","
+                     " \"line_item_statuses\": [{\"name\": \"REJECTED\", "
+                     "\"line_item_id\": 7, \"messages\": {"
+                     "   \"error\": \"Interior: fonts not embedded\","
+                     "   \"printable_normalization\": {\"cover\": [\"Cover is 2 mm too "
+                     "narrow\"]}}}]}");
     struct print_lulu_status st;
     struct err e;
     assert_int_equal(print_lulu_status_parse(s, &st, &e), 0);
     assert_int_equal(print_lulu_phase(st.name), PRINT_LULU_FAILED);
-    assert_string_equal(st.message, "Print-job was rejected; line item 7: Interior: fonts not "
-                                    "embedded; line item 7, cover file: Cover is 2 mm too narrow");
+    assert_string_equal(st.message,
+                        "Print-job was rejected; line item 7: Interior: fonts not "
+                        "embedded; line item 7, cover file: Cover is 2 mm too narrow");
     assert_null(st.tracking);
     print_lulu_status_free(&st);
     json_decref(s);
@@ -272,18 +286,20 @@ static void
 test_job_tracking(void **state)
 {
     (void)state;
-    json_t *job = load("{\"id\": 1, \"line_items\": ["
-                       " {\"id\": 11, \"tracking_id\": \"T1\", \"tracking_urls\": [\"u1\", \"u2\"],"
-                       "  \"carrier_name\": \"UPS\"},"
-                       " {\"id\": 12, \"status\": {\"name\": \"SHIPPED\", \"messages\":"
-                       "  {\"tracking_id\": \"T2\", \"tracking_urls\": \"u3\"}}},"
-                       " {\"id\": 13, \"status\": {\"name\": \"IN_PRODUCTION\"}}]}");
+    json_t *job =
+        load("{\"id\": 1, \"line_items\": ["
+             " {\"id\": 11, \"tracking_id\": \"T1\", \"tracking_urls\": [\"u1\", \"u2\"],"
+             "  \"carrier_name\": \"UPS\"},"
+             " {\"id\": 12, \"status\": {\"name\": \"SHIPPED\", \"messages\":"
+             "  {\"tracking_id\": \"T2\", \"tracking_urls\": \"u3\"}}},"
+             " {\"id\": 13, \"status\": {\"name\": \"IN_PRODUCTION\"}}]}");
     json_t *t = print_lulu_job_tracking(job);
     assert_int_equal(json_array_size(t), 2);
     assert_string_equal(jstr(t, "0.tracking_id"), "T1");
     assert_string_equal(jstr(t, "0.tracking_urls.1"), "u2");
     assert_string_equal(jstr(t, "1.tracking_id"), "T2");
-    assert_string_equal(jstr(t, "1.tracking_urls.0"), "u3"); /* a lone URL becomes a list */
+    assert_string_equal(jstr(t, "1.tracking_urls.0"),
+                        "u3"); /* a lone URL becomes a list */
     json_decref(t);
     json_decref(job);
     job = load("{\"id\": 1, \"line_items\": [{\"id\": 2}]}");
@@ -302,13 +318,16 @@ test_error_words(void **state)
          "shipping_address.postcode: This field is required."},
         {"{\"line_items\": [{}, {\"title\": [\"This field is required.\"]}],"
          " \"shipping_level\": [\"\\\"FAST\\\" is not a valid choice.\"]}",
-         "line_items[1].title: This field is required.; shipping_level: \"FAST\" is not a valid "
+         "line_items[1].title: This field is required.; shipping_level: \"FAST\" is not "
+         "a valid "
          "choice."},
         {"{\"non_field_errors\": [\"Invalid data.\"]}", "Invalid data."},
         {"{\"detail\": \"Not found.\"}", "Not found."},
-        {"{\"error\": \"unauthorized_client\", \"error_description\": \"Invalid client\"}",
+        {"{\"error\": \"unauthorized_client\", \"error_description\": \"Invalid "
+         "client\"}",
          "Invalid client"},
-        {"<html><body>502 Bad Gateway</body></html>", "<html><body>502 Bad Gateway</body></html>"},
+        {"<html><body>502 Bad Gateway</body></html>",
+         "<html><body>502 Bad Gateway</body></html>"},
         {"", "(empty answer)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -326,31 +345,34 @@ static void
 test_webhook(void **state)
 {
     (void)state;
-    static const char body[] =
-        "{\"topic\":\"PRINT_JOB_STATUS_CHANGED\",\"data\":{\"id\":42,\"status\":{\"name\":"
-        "\"SHIPPED\"}}}";
+    static const char body[] = "{\"topic\":\"PRINT_JOB_STATUS_CHANGED\",\"data\":{\"id\":"
+                               "42,\"status\":{\"name\":"
+                               "\"SHIPPED\"}}}";
     static const char secret[] = "sekr\xc3\xa9t-42";
     /* Computed independently (python3 hmac). */
-    static const char good[] = "ec8a1ca340ef98eb103c7702b45d89d26981c983d74942e2faba1cc8553ff7f3";
+    static const char good[] =
+        "ec8a1ca340ef98eb103c7702b45d89d26981c983d74942e2faba1cc8553ff7f3";
     size_t n = strlen(body);
     assert_int_equal(print_lulu_webhook_verify(body, n, good, secret), 1);
+    assert_int_equal(
+        print_lulu_webhook_verify(body, n,
+                                  "EC8A1CA340EF98EB103C7702B45D89D26981C983D74942E2"
+                                  "FABA1CC8553FF7F3",
+                                  secret),
+        1);
     assert_int_equal(print_lulu_webhook_verify(body, n,
-                                               "EC8A1CA340EF98EB103C7702B45D89D26981C983D74942E2"
-                                               "FABA1CC8553FF7F3",
-                                               secret),
-                     1);
-    assert_int_equal(print_lulu_webhook_verify(body, n, " ec8a1ca340ef98eb103c7702b45d89d26981c9"
-                                                        "83d74942e2faba1cc8553ff7f3\r\n",
+                                               " ec8a1ca340ef98eb103c7702b45d89d26981c9"
+                                               "83d74942e2faba1cc8553ff7f3\r\n",
                                                secret),
                      1);
     assert_int_equal(print_lulu_webhook_verify(body, n, good, "sekret-42"), 0);
     assert_int_equal(print_lulu_webhook_verify(body, n - 1, good, secret), 0);
     assert_int_equal(print_lulu_webhook_verify(body, n, "ec8a1ca340ef98eb", secret), 0);
-    assert_int_equal(print_lulu_webhook_verify(
-                         body, n,
-                         "ec8a1ca340ef98eb103c7702b45d89d26981c983d74942e2faba1cc8553ff7f300",
-                         secret),
-                     0);
+    assert_int_equal(
+        print_lulu_webhook_verify(
+            body, n, "ec8a1ca340ef98eb103c7702b45d89d26981c983d74942e2faba1cc8553ff7f300",
+            secret),
+        0);
     assert_int_equal(print_lulu_webhook_verify(body, n, NULL, secret), 0);
     assert_int_equal(print_lulu_webhook_verify(body, n, "", secret), 0);
     assert_int_equal(print_lulu_webhook_verify(body, n, good, ""), 0);
@@ -428,7 +450,8 @@ test_file_sums(void **state)
     char sha[65], md5[33];
     struct err e;
     assert_int_equal(print_file_sums(p, sha, md5, &e), 0);
-    assert_string_equal(sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_string_equal(
+        sha, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     assert_string_equal(md5, "900150983cd24fb0d6963f7d28e17f72");
     free(p);
     char *missing;

@@ -43,8 +43,8 @@ respond(int fd, const char *status, const char *extra, const char *body, size_t 
 {
     char head[512];
     int n = snprintf(head, sizeof head,
-                     "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", status,
-                     len, extra ? extra : "");
+                     "HTTP/1.1 %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n",
+                     status, len, extra ? extra : "");
     send_all(fd, head, (size_t)n);
     send_all(fd, body, len);
 }
@@ -72,8 +72,8 @@ serve(int fd)
     if (strncmp(strchr(req, ' ') + 1, "/echo", 5) == 0) {
         respond(fd, "200 OK", "Content-Type: text/plain\r\n", req, got);
     } else if (strncmp(strchr(req, ' ') + 1, "/throttled", 10) == 0) {
-        respond(fd, "429 Too Many Requests", "Retry-After: 7\r\n", "{\"detail\": \"slow down\"}",
-                23);
+        respond(fd, "429 Too Many Requests", "Retry-After: 7\r\n",
+                "{\"detail\": \"slow down\"}", 23);
     } else if (strncmp(strchr(req, ' ') + 1, "/big", 4) == 0) {
         static char big[100000];
         memset(big, 'x', sizeof big);
@@ -111,7 +111,8 @@ setup(void **state)
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     socklen_t sl = sizeof sa;
     if (server_fd < 0 || bind(server_fd, (struct sockaddr *)&sa, sizeof sa) < 0 ||
-        listen(server_fd, 8) < 0 || getsockname(server_fd, (struct sockaddr *)&sa, &sl) < 0)
+        listen(server_fd, 8) < 0 ||
+        getsockname(server_fd, (struct sockaddr *)&sa, &sl) < 0)
         return -1;
     server_port = ntohs(sa.sin_port);
     struct err e;
@@ -162,8 +163,12 @@ test_post_bearer(void **state)
     (void)state;
     char *u = url("/echo");
     const char *hdrs[] = {"Content-Type: application/json", NULL};
-    struct http_request rq = {.method = "POST", .url = u, .headers = hdrs,
-                              .body = "{\"a\": 1}", .body_len = 8, .bearer = "tok-123",
+    struct http_request rq = {.method = "POST",
+                              .url = u,
+                              .headers = hdrs,
+                              .body = "{\"a\": 1}",
+                              .body_len = 8,
+                              .bearer = "tok-123",
                               .timeout_ms = 5000};
     struct http_response rs;
     struct err e;
@@ -183,8 +188,12 @@ test_basic_auth(void **state)
 {
     (void)state;
     char *u = url("/echo");
-    struct http_request rq = {.method = "POST", .url = u, .body = "grant_type=client_credentials",
-                              .body_len = 29, .basic_user = "user", .basic_pass = "pass",
+    struct http_request rq = {.method = "POST",
+                              .url = u,
+                              .body = "grant_type=client_credentials",
+                              .body_len = 29,
+                              .basic_user = "user",
+                              .basic_pass = "pass",
                               .timeout_ms = 5000};
     struct http_response rs;
     struct err e;
@@ -236,8 +245,8 @@ test_timeout(void **state)
 {
     (void)state;
     char *u = url("/hang");
-    struct http_request rq = {.method = "POST", .url = u, .body = "{}", .body_len = 2,
-                              .timeout_ms = 300};
+    struct http_request rq = {
+        .method = "POST", .url = u, .body = "{}", .body_len = 2, .timeout_ms = 300};
     struct http_response rs;
     struct err e;
     assert_int_equal(http_perform(&rq, &rs, &e), -1);
@@ -294,9 +303,10 @@ test_status_kinds(void **state)
         long status;
         enum err_kind kind;
     } cases[] = {
-        {200, ERR_NONE},      {201, ERR_NONE},      {204, ERR_NONE},      {400, ERR_PERMANENT},
-        {401, ERR_PERMANENT}, {403, ERR_PERMANENT}, {404, ERR_PERMANENT}, {408, ERR_TRANSIENT},
-        {429, ERR_TRANSIENT}, {500, ERR_TRANSIENT}, {502, ERR_TRANSIENT}, {503, ERR_TRANSIENT},
+        {200, ERR_NONE},      {201, ERR_NONE},      {204, ERR_NONE},
+        {400, ERR_PERMANENT}, {401, ERR_PERMANENT}, {403, ERR_PERMANENT},
+        {404, ERR_PERMANENT}, {408, ERR_TRANSIENT}, {429, ERR_TRANSIENT},
+        {500, ERR_TRANSIENT}, {502, ERR_TRANSIENT}, {503, ERR_TRANSIENT},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         assert_int_equal(http_status_kind(cases[i].status), cases[i].kind);
@@ -318,10 +328,10 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_get),        cmocka_unit_test(test_post_bearer),
-        cmocka_unit_test(test_basic_auth), cmocka_unit_test(test_retry_after),
-        cmocka_unit_test(test_body_cap),   cmocka_unit_test(test_timeout),
-        cmocka_unit_test(test_refused),    cmocka_unit_test(test_bad_url),
+        cmocka_unit_test(test_get),          cmocka_unit_test(test_post_bearer),
+        cmocka_unit_test(test_basic_auth),   cmocka_unit_test(test_retry_after),
+        cmocka_unit_test(test_body_cap),     cmocka_unit_test(test_timeout),
+        cmocka_unit_test(test_refused),      cmocka_unit_test(test_bad_url),
         cmocka_unit_test(test_status_kinds), cmocka_unit_test(test_escape),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
