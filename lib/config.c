@@ -96,7 +96,7 @@ static const struct config_key config_keys[] = {
     {"lulu_publish_url", CT_STR, "", NULL, "URL under which lulu_publish_dir is served"},
     {"lulu_cost_check", CT_BOOL, "true", NULL,
      "ask Lulu's cost calculation before submitting, and record the cost"},
-    {"lulu_poll_interval", CT_INT, "600", "5:86400", "seconds between print job status polls"},
+    {"lulu_poll_interval", CT_INT, "600", "1:86400", "seconds between print job status polls"},
     {"lulu_timeout", CT_INT, "60", "1:600", "total timeout of one Lulu request, seconds"},
     {"lulu_pod_8.5x8.5_hardcover", CT_STR, "0850X0850.FC.PRE.CW.080CW444.GXX", NULL,
      "Lulu pod_package_id for 8.5x8.5 in, hardcover (dotted form)"},
