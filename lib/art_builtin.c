@@ -342,6 +342,11 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
         L.cy -= chin - 0.65 * h;
     double half = (sleeping ? 0.7 : 0.32) * L.hc;
     L.cx = fmin(fmax(L.cx, st.margin + half), w - st.margin - half);
+    st.face_x = L.cx;
+    st.face_y = L.cy - art_child_face_height(sc.action) * L.hc;
+    st.face_r = 0.3 * L.hc;
+    if (strcmp(sc.action, "sleeping") == 0 || strcmp(sc.action, "swimming") == 0)
+        st.face_r = 0.6 * L.hc; /* a turned body: its face is off to one side */
     st.clear_x0 = L.cx - 0.28 * L.hc;
     st.clear_x1 = L.cx + 0.28 * L.hc;
     lay_take(&L.front, L.cx - 0.3 * L.hc, L.cx + 0.3 * L.hc);

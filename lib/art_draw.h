@@ -133,6 +133,7 @@ struct art_stage {
     int night;        /* dark sky: moon and stars */
     int sky_body;     /* the scene brings its own sun or moon: the sky adds none */
     double clear_x0, clear_x1; /* where the child stands: no big props here */
+    double face_x, face_y, face_r; /* rain, snow and leaves keep off the child's face */
 };
 
 /* The sky and the setting, back to front, up to (not including) the figures. */

@@ -189,8 +189,8 @@ art_pen_init(struct art_pen *p, cairo_t *cr, enum art_style style, int w, int h,
     double k = p->u / PEN_FULL_U;
     cairo_surface_t *g = NULL, *q;
     if (style == ART_STYLE_CRAYON) {
-        g = pen_make_tile(PEN_STREAKS, k, art_hex(0x000000), 0.22, -0.7, 11);
-        q = pen_make_tile(PEN_STREAKS, k, art_hex(0xfbf7ee), 0.75, 0.75, 12);
+        g = pen_make_tile(PEN_STREAKS, k, art_hex(0x000000), 0.16, -0.7, 11);
+        q = pen_make_tile(PEN_STREAKS, k, art_hex(0xfbf7ee), 0.5, 0.75, 12);
     } else {
         q = pen_make_tile(PEN_NOISE, k * 1.6, art_hex(0x5a4a3a), 0.12, 0, 13);
     }
@@ -411,12 +411,16 @@ pen_fill_impl(struct art_pen *p, struct art_rgb col, double alpha, int flags)
                            art_rand_in(&p->rng, -s, s) * u);
         pen_source(cr, col, 0.55);
         cairo_fill(cr);
-        pen_append_shifted(cr, path, art_rand_in(&p->rng, -s, s) * u,
-                           art_rand_in(&p->rng, -s, s) * u);
-        pen_source(cr, art_darker(col, 0.08), 0.3);
-        cairo_fill(cr);
-        if (!fg)
+        if (fg) {
+            /* A second, darker wash: the double edge of wet paint (the
+             * land and sky get their unevenness from blooms instead). */
+            pen_append_shifted(cr, path, art_rand_in(&p->rng, -s, s) * u,
+                               art_rand_in(&p->rng, -s, s) * u);
+            pen_source(cr, art_darker(col, 0.08), 0.3);
+            cairo_fill(cr);
+        } else {
             pen_blooms(p, path, col);
+        }
         if (uni)
             break;
         cairo_append_path(cr, path);

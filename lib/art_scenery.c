@@ -1575,6 +1575,13 @@ art_scenery_draw(struct art_pen *p, const struct art_scene *sc, struct art_stage
     draw(p, sc, st, &rng);
 }
 
+/* 1 when (x, y) falls on the child's face. */
+static int
+scen_on_face(const struct art_stage *st, double x, double y, double r)
+{
+    return hypot(x - st->face_x, y - st->face_y) < st->face_r + r;
+}
+
 void
 art_scenery_weather(struct art_pen *p, const struct art_scene *sc, const struct art_stage *st,
                     uint32_t seed)
@@ -1590,20 +1597,26 @@ art_scenery_weather(struct art_pen *p, const struct art_scene *sc, const struct 
         for (int i = 0; i < n; i++) {
             double x = art_rand(&rng) * (W + 100 * u), y = art_rand(&rng) * H;
             double len = art_rand_in(&rng, 22, 40) * u;
+            if (scen_on_face(st, x, y + len / 2, len))
+                continue;
             cairo_move_to(cr, x, y);
             cairo_line_to(cr, x - len * 0.25, y + len);
         }
         art_pen_stroke_alpha(p, art_hex(0xdce8f6), 0.6, 2.2 * u, ART_BG);
     } else if (strcmp(sc->weather, "snow") == 0) {
         int n = (int)(140 * area);
-        for (int i = 0; i < n; i++)
-            art_path_circle(cr, art_rand(&rng) * W, art_rand(&rng) * H,
-                            art_rand_in(&rng, 3, 8) * u);
+        for (int i = 0; i < n; i++) {
+            double x = art_rand(&rng) * W, y = art_rand(&rng) * H, r = art_rand_in(&rng, 3, 8) * u;
+            if (!scen_on_face(st, x, y, r))
+                art_path_circle(cr, x, y, r);
+        }
         art_pen_fill_alpha(p, art_hex(0xffffff), 0.92, ART_BG);
     } else if (strcmp(sc->weather, "wind") == 0) {
         for (int i = 0; i < 5; i++) {
             double x = art_rand(&rng) * W, y = art_rand_in(&rng, 0.1, 0.6) * H;
             double len = art_rand_in(&rng, 120, 220) * u;
+            if (scen_on_face(st, x + len / 2, y, len / 2))
+                continue;
             cairo_move_to(cr, x, y);
             cairo_curve_to(cr, x + len * 0.4, y - 20 * u, x + len * 0.7, y + 20 * u, x + len, y);
             cairo_arc(cr, x + len, y - 14 * u, 14 * u, M_PI / 2, -M_PI / 2 + 0.3);
@@ -1612,6 +1625,8 @@ art_scenery_weather(struct art_pen *p, const struct art_scene *sc, const struct 
         static const uint32_t leaves[] = {0x7cc050, 0xf0a040, 0xe0603a, 0xf4d04a};
         for (int i = 0; i < 14; i++) {
             double x = art_rand(&rng) * W, y = art_rand_in(&rng, 0.1, 0.8) * H;
+            if (scen_on_face(st, x, y, 25 * u))
+                continue;
             cairo_save(cr);
             cairo_translate(cr, x, y);
             cairo_rotate(cr, art_rand(&rng) * 2 * M_PI);
