@@ -160,14 +160,30 @@ spool_worker_start(struct spool *sp, enum state st, const char *name, struct spo
     if (asprintf(&lock, "%s.lock", w->dir) < 0)
         abort();
     /* The lock first, so a work area never exists unowned by a living process. */
-    w->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (w->lockfd < 0) {
-        err_errno(e, errno, "%s", lock);
-        goto fail;
-    }
-    if (flock(w->lockfd, LOCK_EX | LOCK_NB) < 0) {
-        err_errno(e, errno, "%s: another process holds this worker's lock", lock);
-        goto fail;
+    for (int tries = 0;; tries++) {
+        w->lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (w->lockfd < 0) {
+            err_errno(e, errno, "%s", lock);
+            goto fail;
+        }
+        if (flock(w->lockfd, LOCK_EX | LOCK_NB) < 0) {
+            err_errno(e, errno, "%s: another process holds this worker's lock", lock);
+            goto fail;
+        }
+        /* A reclaimer that held this lock for a dead predecessor of the same
+         * name unlinks the file when done: a lock taken on the unlinked file
+         * would prove nothing to the next reclaimer, who would take our
+         * claims.  Only a lock on the file at the path counts. */
+        struct stat held, there;
+        if (fstat(w->lockfd, &held) == 0 && stat(lock, &there) == 0 &&
+            held.st_dev == there.st_dev && held.st_ino == there.st_ino)
+            break;
+        close(w->lockfd);
+        w->lockfd = -1;
+        if (tries == 10) {
+            err_set(e, ERR_TRANSIENT, "%s: keeps being removed under us", lock);
+            goto fail;
+        }
     }
     if (mkdir(w->dir, 0755) < 0 && errno != EEXIST) {
         err_errno(e, errno, "%s", w->dir);
