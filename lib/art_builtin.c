@@ -6,7 +6,8 @@
  * of a page, so the child's face stays in the upper 65% and everything that
  * matters stays inside the safety margin (0.5 in + 0.125 in bleed, which is
  * at least a tenth of the shorter side for every trim).  On the cover the
- * child is large and central and the top 30% stays calm for the title.
+ * child is large and central, above the title band that the pdf stage also
+ * sets at the bottom, and the top of the sky stays calm.
  * Companions stand beside the child and face it; objects go where they
  * belong (ground, sky, water, far away) in slots that do not overlap.
  * Everything is a function of the inputs and the seed: no clock, no rand().
@@ -319,8 +320,11 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     st.h = h;
     st.cover = cover;
     st.margin = 0.1 * (w < h ? w : h);
-    st.horizon = h * (cover ? 0.58 : 0.5);
-    st.ground = h * (cover ? 0.84 : 0.7);
+    /* The cover's title band is at the bottom too (the pdf stage sets it
+     * below the face line): the child and its companions stand above it,
+     * large and central, and the top quarter stays calm sky. */
+    st.horizon = h * (cover ? 0.52 : 0.5);
+    st.ground = h * (cover ? 0.74 : 0.7);
 
     struct lay L;
     memset(&L, 0, sizeof L);
@@ -328,7 +332,7 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     L.sc = &sc;
     L.st = &st;
     L.rng = seed * 2654435761u + 12345u;
-    L.hc = cover ? fmin(0.5 * h, 0.62 * w) : fmin(0.4 * h, 0.5 * w);
+    L.hc = cover ? fmin(0.46 * h, 0.58 * w) : fmin(0.4 * h, 0.5 * w);
     static const double spots[] = {0.36, 0.5, 0.64};
     int sleeping = strcmp(sc.action, "sleeping") == 0;
     L.cx = w * (cover || sleeping ? 0.5 : spots[art_rand_u32(&L.rng) % 3]);
