@@ -132,8 +132,8 @@ bench_formats(cairo_surface_t *s)
         const char *what;
         int q, samp, opt;
     } jpegs[] = {
-        {"JPEG q90 4:2:0 optimised (the art stage)", 90, 2, 1},
-        {"JPEG q90 4:2:0 standard tables", 90, 2, 0},
+        {"JPEG q90 4:2:0 standard tables (the art stage)", 90, 2, 0},
+        {"JPEG q90 4:2:0 optimised tables", 90, 2, 1},
         {"JPEG q90 4:4:4 optimised", 90, 1, 1},
         {"JPEG q85 4:2:0 optimised", 85, 2, 1},
         {"JPEG q95 4:2:0 optimised", 95, 2, 1},

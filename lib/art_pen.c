@@ -201,6 +201,17 @@ art_pen_init(struct art_pen *p, cairo_t *cr, enum art_style style, int w, int h,
         cairo_surface_destroy(q);
         return -1;
     }
+    if (g) {
+        /* The paper for crayon is the tooth over the wax streaks, both in
+         * one tile: OVER is associative, so one pass over the page paints
+         * what two would. */
+        cairo_t *cr2 = cairo_create(q);
+        cairo_set_operator(cr2, CAIRO_OPERATOR_DEST_OVER);
+        cairo_set_source_surface(cr2, g, 0, 0);
+        cairo_paint(cr2);
+        cairo_destroy(cr2);
+        cairo_surface_flush(q);
+    }
     p->grain = g ? pen_tile_pattern(g) : NULL;
     p->paper = pen_tile_pattern(q);
     return 0;
@@ -269,7 +280,7 @@ pen_append_jittered(struct art_pen *p, const cairo_path_t *path, double j)
         cairo_path_destroy(flat);
         return;
     }
-    double ju = pen_dev(cr, j), step = pen_dev(cr, 7 * p->u);
+    double ju = pen_dev(cr, j), step = pen_dev(cr, 9 * p->u);
     double lx = 0, ly = 0, sx = 0, sy = 0;
     for (int i = 0; i < flat->num_data; i += flat->data[i].header.length) {
         cairo_path_data_t *d = &flat->data[i];
@@ -578,12 +589,8 @@ art_pen_paper(struct art_pen *p, int w, int h)
     cairo_rectangle(cr, 0, 0, w, h);
     cairo_clip(cr);
     /* Crayon: the wax streaks over everything (the paper's tooth is under
-     * every colour), then the white flecks where wax skipped.  Watercolour:
+     * every colour) and the white flecks where wax skipped.  Watercolour:
      * pigment settled in the hollows of cold-pressed paper. */
-    if (p->grain) {
-        cairo_set_source(cr, p->grain);
-        cairo_paint(cr);
-    }
     cairo_set_source(cr, p->paper);
     cairo_paint(cr);
     cairo_restore(cr);
