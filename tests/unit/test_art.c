@@ -717,16 +717,25 @@ test_draw_book(void **state)
     for (int i = 0; i < 3; i++)
         assert_true(file_id(dir, names[i]).ino == before[i].ino);
 
-    /* page-01 cut short, page-02 gone: both drawn again, the cover kept. */
+    /* page-01 cut short, page-02 gone: both drawn again, the cover kept;
+     * the new page-02 is the old one byte for byte. */
     char *p1 = path_in(dir, "page-01.jpg"), *p2 = path_in(dir, "page-02.jpg");
+    char *old2 = NULL, *new2 = NULL;
+    size_t old2_len = 0, new2_len = 0;
+    assert_int_equal(fsu_read_file(AT_FDCWD, p2, 1 << 24, &old2, &old2_len, &e), 0);
     assert_int_equal(truncate(p1, before[1].size / 2), 0);
     assert_int_equal(unlink(p2), 0);
     assert_int_equal(art_draw_book(cfg, NULL, order, story, dir, &e), 0);
     assert_true(file_id(dir, "cover.jpg").ino == before[0].ino);
     struct file_id a1 = file_id(dir, "page-01.jpg"), a2 = file_id(dir, "page-02.jpg");
     assert_true(a1.ino != before[1].ino);
-    assert_int_equal(a1.size, before[1].size); /* the same picture, byte for byte in size */
+    assert_int_equal(a1.size, before[1].size);
     assert_int_equal(a2.size, before[2].size);
+    assert_int_equal(fsu_read_file(AT_FDCWD, p2, 1 << 24, &new2, &new2_len, &e), 0);
+    assert_int_equal(new2_len, old2_len);
+    assert_memory_equal(new2, old2, old2_len);
+    free(old2);
+    free(new2);
     free(p1);
     free(p2);
 
