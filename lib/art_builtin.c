@@ -185,7 +185,9 @@ lay_object(struct lay *L, const char *name, int index)
         x = lay_pick(&L->mid, m, W - m, w, pref);
         lay_take(&L->mid, x - w / 2, x + w / 2);
         y = st->horizon + 0.06 * H;
-        if (st->water && !st->indoor) {
+        if (st->indoor) {
+            art_object_draw(L->p, o, x, st->horizon + 0.05 * H, px * 0.6, x > L->cx, seed);
+        } else if (st->water) {
             art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
         } else {
             /* No sea here: a pond, the swimmer jumping out of it. */
@@ -266,7 +268,15 @@ lay_companion(struct lay *L, const char *name, int index, int hugging, struct la
         y = L->cy - L->hc * (o->size > 0.4 ? 0.4 : 0.8);
     } else if (o->place == ART_PLACE_WATER && st->underwater) {
         y = L->cy - L->hc * 0.35;
-    } else if (o->place == ART_PLACE_WATER && !st->water) {
+    } else if (o->place == ART_PLACE_WATER && st->indoor) {
+        px *= 0.55; /* indoors, a whale or a boat is a toy */
+    } else if (o->place == ART_PLACE_WATER && st->water) {
+        /* Out in the sea beside the child on the shore (or the jetty),
+         * or swimming with it. */
+        if (strcmp(L->sc->action, "swimming") != 0)
+            y = st->horizon + 0.08 * st->h;
+        px *= 0.8;
+    } else if (o->place == ART_PLACE_WATER) {
         sp->pond = 1;
     }
     lay_take(&L->front, x - w / 2, x + w / 2);
