@@ -82,8 +82,9 @@ struct art_rgb art_pen_colour(const struct art_pen *p, struct art_rgb c, int fla
 void art_pen_fill(struct art_pen *p, struct art_rgb c, int flags);
 /* Same with a colour that lets the background through (alpha < 1). */
 void art_pen_fill_alpha(struct art_pen *p, struct art_rgb c, double alpha, int flags);
-/* Fills the current path with a gradient or other source, then the style's texture. */
-void art_pen_fill_source(struct art_pen *p, cairo_pattern_t *src, int flags);
+/* Fills the current path with a gradient (skies, the sea): the paper
+ * over the finished picture gives it the style's texture. */
+void art_pen_fill_source(struct art_pen *p, cairo_pattern_t *src);
 /* Strokes the current path as a line width user units wide, round ends. */
 void art_pen_stroke(struct art_pen *p, struct art_rgb c, double width, int flags);
 void art_pen_stroke_alpha(struct art_pen *p, struct art_rgb c, double alpha, double width,

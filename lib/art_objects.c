@@ -1666,8 +1666,8 @@ art_object_draw(struct art_pen *p, const struct art_object_info *obj, double x, 
                 double px, int flip, uint32_t seed)
 {
     cairo_t *cr = p->cr;
-    /* obj points into one of the tables above: find its drawing. */
-    const struct obj_entry *e = obj == &obj_fallback.info ? &obj_fallback : obj_entry(obj->name);
+    /* obj is the first member of an obj_entry of the tables above. */
+    const struct obj_entry *e = (const struct obj_entry *)obj;
     uint32_t rng = seed;
     double k = px / 100.0;
     cairo_save(cr);

@@ -482,15 +482,13 @@ art_pen_fill_alpha(struct art_pen *p, struct art_rgb c, double alpha, int flags)
 }
 
 void
-art_pen_fill_source(struct art_pen *p, cairo_pattern_t *src, int flags)
+art_pen_fill_source(struct art_pen *p, cairo_pattern_t *src)
 {
     cairo_t *cr = p->cr;
     cairo_save(cr);
     cairo_set_source(cr, src);
     cairo_fill(cr);
-    (void)flags;
     cairo_restore(cr);
-    cairo_new_path(cr);
 }
 
 static void

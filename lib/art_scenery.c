@@ -161,7 +161,7 @@ scen_sky(struct art_pen *p, const struct art_scene *sc, const struct art_stage *
     cairo_pattern_add_color_stop_rgb(sky, 0.6, mid.r, mid.g, mid.b);
     cairo_pattern_add_color_stop_rgb(sky, 1, bot.r, bot.g, bot.b);
     cairo_rectangle(cr, x, y, w, h);
-    art_pen_fill_source(p, sky, ART_BG);
+    art_pen_fill_source(p, sky);
     cairo_pattern_destroy(sky);
 
     /* The calm top of a cover (the title's place) gets no sun and no clouds. */
@@ -754,7 +754,7 @@ scen_sea(struct art_pen *p, const struct art_scene *sc, const struct art_stage *
     cairo_pattern_add_color_stop_rgb(g, 0, far.r, far.g, far.b);
     cairo_pattern_add_color_stop_rgb(g, 1, near.r, near.g, near.b);
     cairo_rectangle(cr, -10, y0, W + 20, H - y0 + 10);
-    art_pen_fill_source(p, g, ART_BG);
+    art_pen_fill_source(p, g);
     cairo_pattern_destroy(g);
     struct art_rgb foam = art_hex(0xe8f6fc);
     for (double y = y0 + 18 * u, k = 1; y < H; y += 26 * u * k, k *= 1.18) {
@@ -892,7 +892,7 @@ scen_underwater(struct art_pen *p, const struct art_scene *sc, struct art_stage 
     cairo_pattern_add_color_stop_rgb(g, 0, top.r, top.g, top.b);
     cairo_pattern_add_color_stop_rgb(g, 1, bot.r, bot.g, bot.b);
     cairo_rectangle(cr, 0, 0, W, H);
-    art_pen_fill_source(p, g, ART_BG);
+    art_pen_fill_source(p, g);
     cairo_pattern_destroy(g);
     /* Sunbeams slanting down through the water. */
     for (int i = 0; i < 4; i++) {
@@ -972,7 +972,7 @@ scen_space(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, 
     cairo_pattern_add_color_stop_rgb(g, 0, 0.04, 0.04, 0.16);
     cairo_pattern_add_color_stop_rgb(g, 1, 0.17, 0.11, 0.36);
     cairo_rectangle(cr, 0, 0, W, H);
-    art_pen_fill_source(p, g, ART_BG);
+    art_pen_fill_source(p, g);
     cairo_pattern_destroy(g);
     for (int i = 0; i < 3; i++) {
         art_path_blob(cr, rng, art_rand(rng) * W, art_rand_in(rng, 0.2, 0.6) * H,
@@ -1013,7 +1013,7 @@ scen_moonscape(struct art_pen *p, const struct art_scene *sc, struct art_stage *
     cairo_pattern_add_color_stop_rgb(g, 0, 0.02, 0.03, 0.09);
     cairo_pattern_add_color_stop_rgb(g, 1, 0.12, 0.14, 0.28);
     cairo_rectangle(cr, 0, 0, W, H);
-    art_pen_fill_source(p, g, ART_BG);
+    art_pen_fill_source(p, g);
     cairo_pattern_destroy(g);
     scen_stars(p, rng, 0, 0, W, st->horizon, (int)(W * H / (u * u) / 14000) + 10);
     /* Home, far away. */
