@@ -98,6 +98,7 @@ struct lay {
     struct art_stage *st;
     uint32_t rng;
     double hc;     /* the child's standing height, pixels */
+    double half;   /* half the width the child takes in its pose, pixels */
     double cx, cy; /* the child's feet */
     struct lay_row front, mid, sky;
 };
@@ -245,7 +246,7 @@ lay_companion(struct lay *L, const char *name, int index, int hugging, struct la
         px *= room / w;
         w = room;
     }
-    double gap = hugging && index == 0 ? 0.12 * L->hc : 0.3 * L->hc + 0.12 * w;
+    double gap = hugging && index == 0 ? 0.12 * L->hc : L->half + 0.12 * w;
     double left = L->cx - gap - w / 2, right = L->cx + gap + w / 2;
     int right_first = W - m - L->cx > L->cx - m;
     double x;
@@ -354,16 +355,16 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     double chin = L.cy - art_child_face_height(sc.action) * L.hc + 0.2 * L.hc;
     if (chin > 0.65 * h)
         L.cy -= chin - 0.65 * h;
-    double half = (sleeping ? 0.7 : 0.32) * L.hc;
-    L.cx = fmin(fmax(L.cx, st.margin + half), w - st.margin - half);
+    L.half = art_child_half_width(sc.action) * L.hc;
+    L.cx = fmin(fmax(L.cx, st.margin + L.half), w - st.margin - L.half);
     st.face_x = L.cx;
     st.face_y = L.cy - art_child_face_height(sc.action) * L.hc;
     st.face_r = 0.3 * L.hc;
     if (strcmp(sc.action, "sleeping") == 0 || strcmp(sc.action, "swimming") == 0)
         st.face_r = 0.6 * L.hc; /* a turned body: its face is off to one side */
-    st.clear_x0 = L.cx - 0.28 * L.hc;
-    st.clear_x1 = L.cx + 0.28 * L.hc;
-    lay_take(&L.front, L.cx - 0.3 * L.hc, L.cx + 0.3 * L.hc);
+    st.clear_x0 = L.cx - L.half;
+    st.clear_x1 = L.cx + L.half;
+    lay_take(&L.front, L.cx - L.half, L.cx + L.half);
     lay_take(&L.sky, L.cx - 0.25 * L.hc, L.cx + 0.25 * L.hc);
 
     for (int i = 0; i < sc.nobjects; i++)

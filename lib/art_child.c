@@ -149,6 +149,19 @@ art_child_face_height(const char *action)
     return (po->lift - y) / 100.0;
 }
 
+double
+art_child_half_width(const char *action)
+{
+    const struct child_pose *po = child_pose(action);
+    if (fabs(po->rot) > 45)
+        return 0.7;
+    if (po->rot != 0)
+        return 0.55;
+    /* An arm held out sideways (flying, pointing) reaches further. */
+    double reach = fmax(fabs(sin(po->la1 * M_PI / 180)), fabs(sin(po->ra1 * M_PI / 180)));
+    return reach > 0.9 ? 0.45 : 0.3;
+}
+
 /* ---- faces --------------------------------------------------------------- */
 
 enum child_eyes { EYES_DOTS, EYES_BIG, EYES_HAPPY, EYES_CLOSED, EYES_HALF };

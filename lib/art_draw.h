@@ -194,4 +194,8 @@ void art_child_draw(struct art_pen *p, const struct art_character *c, const char
  * heights (for the layout rule: the face stays above the text band). */
 double art_child_face_height(const char *action);
 
+/* Half the width the child takes in a pose, in standing heights (lying
+ * down takes more room than standing). */
+double art_child_half_width(const char *action);
+
 #endif
