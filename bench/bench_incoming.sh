@@ -4,7 +4,7 @@
 # PostgreSQL (PGHOST...).  Prints:
 #   - the latency of 2000 drops, from the rename into incoming/ to the
 #     folder's arrival in story/: one at a time (an idle worker), then paced
-#     at BENCH_RATE drops/s (default 200) with queueing;
+#     at BENCH_RATE drops/s (default 100, well under one worker's capacity) with queueing;
 #   - the throughput of one worker: 2000 drops made beforehand, drained by
 #     `storypress-incoming --once`, orders per second of wall time;
 #   - where the time goes: syscalls per order under strace -c (fsyncs,
@@ -12,7 +12,7 @@
 # BENCH_N changes the 2000.
 set -euo pipefail
 N=${BENCH_N:-2000}
-RATE=${BENCH_RATE:-200}
+RATE=${BENCH_RATE:-100}
 W=$BENCH_TMP/incoming
 PY="python3 $SRCDIR/bench/incoming.py"
 mkdir -p "$W"

@@ -36,6 +36,10 @@ def gen(out, prefix, n):
     for i in range(n):
         o = json.loads(json.dumps(base))
         o["order_id"] = "%s%05d" % (prefix, i)
+        # One customer each, as in a shop: the intake's quota count per
+        # customer and day stays small (one customer with thousands of orders
+        # a day makes every intake count them all).
+        o["customer"]["id"] = "C-%s%05d" % (prefix, i)
         with open(os.path.join(out, o["order_id"] + ".json"), "w") as f:
             json.dump(o, f, ensure_ascii=False)
 
