@@ -453,6 +453,22 @@ story_page_text(const struct story_book *b, const char *beat, const char *kind,
             return NULL;
         }
         char key[2] = {bands[k], 0};
+        /* An obstacle's page may take the language's common follow-up for
+         * its kind and band ("What will they do?"), a page-turn for the
+         * youngest that every obstacle shares. */
+        const json_t *follow =
+            strcmp(beat, kind) != 0
+                ? json_object_get(json_object_get(json_object_get(b->lang, "follow"), kind),
+                                  bands[k] == 's' ? "s" : "m")
+                : NULL;
+        if (follow) {
+            g_string_append_c(tmpl, ' ');
+            if (story_unit(b, bands[k], follow, &r, tmpl, e) < 0) {
+                g_string_free(tmpl, TRUE);
+                err_prefix(e, "data/story/%s.json: follow.%s", b->language, kind);
+                return NULL;
+            }
+        }
         const json_t *ref = json_object_get(json_object_get(b->lt, "refrain"), key);
         if (refrain && strchr(refrain, bands[k]) && ref) {
             g_string_append_c(tmpl, ' ');
