@@ -45,7 +45,8 @@ echo '{"order_id": "half' > "$SPOOL/tmp/still-writing.json"
 echo '{}' > "$in/.partial.json"
 
 total_bad=$bad
-wait_until 120 test "$(count rejected)" -ge "$total_bad" || {
+all_rejected() { [ "$(count rejected)" -ge "$total_bad" ]; }
+wait_until 120 all_rejected || {
   ls -la "$in"; fail "$(count rejected) of $total_bad bad drops rejected"; }
 sleep 1
 [ "$(count rejected)" = "$total_bad" ] || fail "$(count rejected) rejected, expected $total_bad"
