@@ -355,11 +355,15 @@ stage_process(struct stage_loop *L, const char *name)
         if (job.out_path)
             fsu_remove_tree(job.out_path, NULL);
         if (st == ST_INCOMING) {
-            /* No order yet to count attempts on: try the drop again later. */
+            /* No order yet to count attempts on: try the drop again later.
+             * When the database is away, wait for it here, once for all
+             * drops, rather than retrying (and logging) drop by drop. */
             log_warn("%s: %s; will try again", name, e.msg);
             if (spool_unclaim(&L->w, name, 0, &e) < 0)
                 log_error("%s", e.msg);
-            if (!stage_stop)
+            if (!stage_stop && !db_conn(L->db))
+                stage_db_wait(L, &e);
+            else if (!stage_stop)
                 sleep(1);
         } else {
             stage_retry(L, &job, e.msg);

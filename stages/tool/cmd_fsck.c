@@ -167,6 +167,54 @@ fsck_tmp(struct fsck *f)
     free(dir);
 }
 
+/* Scratch folders of interrupted rejections (rejected/.<entry>.<pid>.<ns>.tmp):
+ * one holding only its reason is removed; one that already holds the drop is
+ * finished, under a recovered name, so the drop is kept with its reason. */
+static void
+fsck_rejected_scratch(struct fsck *f)
+{
+    char *dir = spool_dir_path(&f->t->sp, ST_REJECTED);
+    DIR *d = opendir(dir);
+    time_t now = time(NULL);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            size_t len = strlen(de->d_name);
+            struct stat st;
+            if (de->d_name[0] != '.' || len < 5 || strcmp(de->d_name + len - 4, ".tmp") ||
+                fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+                !S_ISDIR(st.st_mode) || now - st.st_mtime < FSCK_TMP_STALE)
+                continue;
+            char *path = fsu_join(dir, de->d_name);
+            int holds = 0;
+            DIR *s = opendir(path);
+            if (s) {
+                struct dirent *x;
+                while ((x = readdir(s)))
+                    if (strcmp(x->d_name, ".") && strcmp(x->d_name, "..") &&
+                        strcmp(x->d_name, "reason") && x->d_name[0] != '.')
+                        holds = 1;
+                closedir(s);
+            }
+            int ok = 0;
+            if (f->repair && !holds) {
+                ok = fsu_remove_tree(path, NULL) == 0;
+            } else if (f->repair) {
+                char *name = NULL;
+                if (asprintf(&name, "recovered-%ld-%.100s", (long)now, de->d_name + 1) < 0)
+                    abort();
+                ok = renameat(dirfd(d), de->d_name, dirfd(d), name) == 0;
+                free(name);
+            }
+            fsck_problem(f, ok, "rejected/%s: an interrupted rejection%s", de->d_name,
+                         holds ? " holding a drop" : "");
+            free(path);
+        }
+        closedir(d);
+    }
+    free(dir);
+}
+
 /* A folder the database does not know: record it from its order.json. */
 static int
 fsck_adopt(struct fsck *f, const char *id, const struct fsck_seen *s)
@@ -232,6 +280,7 @@ cmd_fsck(struct tool *t, int argc, char **argv)
             fsck_scan_work(&f, st);
     }
     fsck_tmp(&f);
+    fsck_rejected_scratch(&f);
 
     struct err e = {0};
     PGresult *r = db_exec(t->db, &e, "SELECT id, state FROM orders WHERE purged_at IS NULL", 0,
