@@ -400,6 +400,34 @@ spool_entries_free(struct spool_entry *list, size_t n)
     free(list);
 }
 
+long
+spool_count_claims(struct spool *sp, enum state st)
+{
+    char *work = spool_work_path(sp, st, NULL);
+    long n = 0;
+    DIR *d = opendir(work);
+    if (d) {
+        struct dirent *de;
+        while ((de = readdir(d))) {
+            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
+                continue;
+            char *w = fsu_join(work, de->d_name);
+            DIR *wd = opendir(w);
+            if (wd) {
+                struct dirent *x;
+                while ((x = readdir(wd)))
+                    if (x->d_name[0] != '.')
+                        n++;
+                closedir(wd);
+            }
+            free(w);
+        }
+        closedir(d);
+    }
+    free(work);
+    return n;
+}
+
 int
 spool_claim(struct spool_worker *w, const char *name, struct err *e)
 {

@@ -83,6 +83,9 @@ int spool_scan(struct spool *sp, enum state st, struct spool_entry **list, size_
                struct err *e);
 void spool_entries_free(struct spool_entry *list, size_t n);
 
+/* How many entries the workers of stage st hold in their areas now. */
+long spool_count_claims(struct spool *sp, enum state st);
+
 /* Claims name: renames it into the worker's area.  Returns 0 when claimed,
  * 1 when another worker was faster (ENOENT: normal), -1 on error. */
 int spool_claim(struct spool_worker *w, const char *name, struct err *e);

@@ -219,6 +219,22 @@ tool_wants_help(int argc, char **argv)
 }
 
 int
+tool_json_opts(int argc, char **argv, int *json)
+{
+    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+    int c;
+    *json = 0;
+    if (tool_wants_help(argc, argv))
+        return 0;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c != 'j')
+            return tool_usage(argv[0]);
+        *json = 1;
+    }
+    return -1;
+}
+
+int
 tool_spool(struct tool *t)
 {
     if (t->sp_open)

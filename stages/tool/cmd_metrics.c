@@ -49,35 +49,6 @@ metrics_head(FILE *m, const char *name, const char *type, const char *help)
     fprintf(m, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* Entries in the workers' areas of a stage directory (<dir>/.work/<w>/). */
-static long
-metrics_active(struct tool *t, enum state st)
-{
-    char *dir = spool_dir_path(&t->sp, st), *work = fsu_join(dir, ".work");
-    long n = 0;
-    DIR *d = opendir(work);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
-                continue;
-            char *w = fsu_join(work, de->d_name);
-            DIR *wd = opendir(w);
-            if (wd) {
-                struct dirent *x;
-                while ((x = readdir(wd)))
-                    if (x->d_name[0] != '.')
-                        n++;
-                closedir(wd);
-            }
-            free(w);
-        }
-        closedir(d);
-    }
-    free(work);
-    free(dir);
-    return n;
-}
 
 static void
 metrics_spool(struct tool *t, FILE *m, long long now)
@@ -103,7 +74,7 @@ metrics_spool(struct tool *t, FILE *m, long long now)
         }
         spool_entries_free(list, n);
         if (state_is_stage(st))
-            active[i] = metrics_active(t, st);
+            active[i] = spool_count_claims(&t->sp, st);
     }
     metrics_head(m, "storypress_spool_entries", "gauge",
                  "Entries waiting in a spool directory (claimed ones not included).");

@@ -106,15 +106,9 @@ quota_list(struct tool *t, int json)
 int
 cmd_quota(struct tool *t, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    if (tool_wants_help(argc, argv))
-        return 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'j')
-            return tool_usage(argv[0]);
-        json = 1;
-    }
+    int json = 0, rc = tool_json_opts(argc, argv, &json);
+    if (rc >= 0)
+        return rc;
     char **a = argv + optind;
     int n = argc - optind;
     if (n < 1)

@@ -32,35 +32,6 @@ struct status_dir {
     long long oldest;
 };
 
-/* Entries being worked on: everything in the .work/<worker>/ areas. */
-static long
-status_active(struct tool *t, enum state st)
-{
-    char *dir = spool_dir_path(&t->sp, st), *work = fsu_join(dir, ".work");
-    long n = 0;
-    DIR *d = opendir(work);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
-                continue;
-            char *w = fsu_join(work, de->d_name);
-            DIR *wd = opendir(w);
-            if (wd) {
-                struct dirent *x;
-                while ((x = readdir(wd)))
-                    if (x->d_name[0] != '.')
-                        n++;
-                closedir(wd);
-            }
-            free(w);
-        }
-        closedir(d);
-    }
-    free(work);
-    free(dir);
-    return n;
-}
 
 static void
 status_collect(struct tool *t, enum state st, struct status_dir *s, long long now)
@@ -90,21 +61,15 @@ status_collect(struct tool *t, enum state st, struct status_dir *s, long long no
     }
     spool_entries_free(list, n);
     if (state_is_stage(st))
-        s->active = status_active(t, st);
+        s->active = spool_count_claims(&t->sp, st);
 }
 
 int
 cmd_status(struct tool *t, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    if (tool_wants_help(argc, argv))
-        return 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'j')
-            return tool_usage(argv[0]);
-        json = 1;
-    }
+    int json = 0, rc = tool_json_opts(argc, argv, &json);
+    if (rc >= 0)
+        return rc;
     if (optind != argc)
         return tool_usage(argv[0]);
     if (tool_spool(t) < 0)
@@ -153,15 +118,9 @@ cmd_status(struct tool *t, int argc, char **argv)
 int
 cmd_list(struct tool *t, int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-    int json = 0, c;
-    if (tool_wants_help(argc, argv))
-        return 0;
-    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-        if (c != 'j')
-            return tool_usage(argv[0]);
-        json = 1;
-    }
+    int json = 0, rc = tool_json_opts(argc, argv, &json);
+    if (rc >= 0)
+        return rc;
     enum state only = ST_NONE;
     if (optind < argc) {
         only = state_from_name(argv[optind]);

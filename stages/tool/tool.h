@@ -54,6 +54,10 @@ int tool_usage(const char *name);
 /* 1 when argv holds --help or -h (then the help was printed). */
 int tool_wants_help(int argc, char **argv);
 
+/* Parses the options of a command whose only option is --json (and
+ * --help).  Returns -1 to go on, or the exit status to return at once. */
+int tool_json_opts(int argc, char **argv, int *json);
+
 /* Prints json to stdout, indented, with a newline; frees it. */
 void tool_print_json(json_t *j);
 
