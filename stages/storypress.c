@@ -65,7 +65,8 @@ const struct tool_cmd tool_cmds[] = {
      "database state differs from their directory, folders the database does not\n"
      "know, orders the database knows that are nowhere in the spool (lost), orders\n"
      "in more than one place, claims left by dead workers, folders without\n"
-     "order.json, and stale files in tmp/.  --repair brings the database to the\n"
+     "order.json, histories that are not a legal path through the state machine,\n"
+     "interrupted rejections, and stale files in tmp/.  --repair brings the database to the\n"
      "spool (recording an event with detail {\"fsck\": true}), puts dead workers'\n"
      "claims back, and removes stale tmp/ files.  Exit status: 0 clean (or all\n"
      "repaired), 1 differences remain."},

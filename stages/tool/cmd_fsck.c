@@ -215,6 +215,41 @@ fsck_rejected_scratch(struct fsck *f)
     free(dir);
 }
 
+/* The history of every order must be a path through the state machine:
+ * each event leaves the state the previous one entered, by a legal move,
+ * and the last one enters the state the order row holds. */
+static int
+fsck_histories(struct fsck *f, struct err *e)
+{
+    PGresult *r = db_exec(f->t->db, e,
+                          "SELECT e.order_id, e.from_state, e.to_state, o.state"
+                          " FROM order_events e JOIN orders o ON o.id = e.order_id"
+                          " WHERE o.purged_at IS NULL ORDER BY e.order_id, e.id",
+                          0, NULL);
+    if (!r)
+        return -1;
+    int n = PQntuples(r);
+    for (int i = 0; i < n; i++) {
+        const char *id = PQgetvalue(r, i, 0);
+        int first = i == 0 || strcmp(id, PQgetvalue(r, i - 1, 0)) != 0;
+        int last = i == n - 1 || strcmp(id, PQgetvalue(r, i + 1, 0)) != 0;
+        enum state from = PQgetisnull(r, i, 1) ? ST_NONE : state_from_name(PQgetvalue(r, i, 1));
+        enum state to = state_from_name(PQgetvalue(r, i, 2));
+        enum state expected = first ? ST_INCOMING : state_from_name(PQgetvalue(r, i - 1, 2));
+        if (from != expected)
+            fsck_problem(f, 0, "%s: history: an event leaves %s, but the order was in %s", id,
+                         state_name(from), state_name(expected));
+        else if (!state_move_ok(from, to))
+            fsck_problem(f, 0, "%s: history: illegal move %s → %s", id, state_name(from),
+                         state_name(to));
+        if (last && to != state_from_name(PQgetvalue(r, i, 3)))
+            fsck_problem(f, 0, "%s: history ends in %s, the order row says %s", id,
+                         state_name(to), PQgetvalue(r, i, 3));
+    }
+    PQclear(r);
+    return 0;
+}
+
 /* A folder the database does not know: record it from its order.json. */
 static int
 fsck_adopt(struct fsck *f, const char *id, const struct fsck_seen *s)
@@ -330,6 +365,8 @@ cmd_fsck(struct tool *t, int argc, char **argv)
         fsck_problem(&f, ok, "%s: in %s/ but unknown to the database", (const char *)key,
                      state_name(s->st));
     }
+    if (fsck_histories(&f, &e) < 0)
+        fsck_problem(&f, 0, "histories not checked: %s", e.msg);
     int checked = (int)g_hash_table_size(f.seen);
     g_hash_table_destroy(known);
     PQclear(r);
