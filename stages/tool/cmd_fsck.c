@@ -117,11 +117,21 @@ fsck_scan_work(struct fsck *f, enum state st)
             int dead = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
             if (fd >= 0)
                 close(fd);
-            if (dead) {
+            /* A dead worker's empty area is litter, not a difference. */
+            int held = 0;
+            DIR *ad = dead ? opendir(area) : NULL;
+            if (ad) {
+                struct dirent *x;
+                while ((x = readdir(ad)))
+                    if (x->d_name[0] != '.')
+                        held++;
+                closedir(ad);
+            }
+            if (held) {
                 dead_found = 1;
                 if (!f->repair)
-                    fsck_problem(f, 0, "%s/: claims of dead worker %s not put back",
-                                 state_name(st), de->d_name);
+                    fsck_problem(f, 0, "%s/: %d claim%s of dead worker %s not put back",
+                                 state_name(st), held, held == 1 ? "" : "s", de->d_name);
             }
             fsck_scan_dir(f, st, area);
             free(lock);
