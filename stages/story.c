@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "fsutil.h"
+#include "log.h"
 #include "stage.h"
 #include "story.h"
 
@@ -23,10 +24,10 @@
 #define STORY_FILE_MAX_BYTES (4 * 1024 * 1024)
 
 /* 1 when dir/story.json exists and is a valid story of this order; 0 when it
- * is absent or unusable (it is then written again); -1 when it cannot be read
- * for a reason that may pass (e is set). */
+ * is absent or unusable (it is then written again, and the operator told
+ * why); -1 when it cannot be read for a reason that may pass (e is set). */
 static int
-story_existing_ok(const char *dir, const json_t *order, struct err *e)
+story_existing_ok(const char *id, const char *dir, const json_t *order, struct err *e)
 {
     char *path = fsu_join(dir, "story.json");
     char *buf = NULL;
@@ -41,8 +42,10 @@ story_existing_ok(const char *dir, const json_t *order, struct err *e)
     free(path);
     if (rc < 0) {
         /* Not a file we can use (too big, not regular): written again. */
-        if (re.kind != ERR_TRANSIENT)
+        if (re.kind != ERR_TRANSIENT) {
+            log_order(LOG_WARNING, id, "story.json unusable, writing it again: %s", re.msg);
             return 0;
+        }
         *e = re;
         return -1;
     }
@@ -52,13 +55,16 @@ story_existing_ok(const char *dir, const json_t *order, struct err *e)
     struct err ve = {0};
     int ok = story && story_validate(story, order, &ve) == 0;
     json_decref(story);
+    if (!ok)
+        log_order(LOG_WARNING, id, "story.json left by an earlier attempt is not valid, "
+                  "writing it again: %s", story ? ve.msg : jerr.text);
     return ok;
 }
 
 static enum stage_result
 story_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
 {
-    int have = story_existing_ok(job->path, job->order, e);
+    int have = story_existing_ok(job->id, job->path, job->order, e);
     if (have < 0)
         return STAGE_RETRY;
     if (have) {
