@@ -27,7 +27,7 @@ print(o["order_id"], o["child"]["name"].split()[0], o["book"].get("trim","8.5x8.
     6x9) size="450 x 666 pts" ;;
   esac
   info=$(pdfinfo "$d/interior.pdf")
-  echo "$info" | grep -q "Page size: *$size" || fail "$id: interior page size is not $size: $(echo "$info" | grep 'Page size')"
+  grep -q "Page size: *$size" <<<"$info" || fail "$id: interior page size is not $size: $(echo "$info" | grep 'Page size')"
   got=$(echo "$info" | awk '/^Pages:/ {print $2}')
   [ "$got" -ge "$pages" ] || fail "$id: $got interior pages for $pages story pages"
   [ $((got % 2)) = 0 ] || fail "$id: odd page count $got"
@@ -35,8 +35,10 @@ print(o["order_id"], o["child"]["name"].split()[0], o["book"].get("trim","8.5x8.
   [ -n "$fonts" ] || fail "$id: no fonts in the interior"
   echo "$fonts" | awk '{ if ($(NF-4) != "yes") exit 1 }' || fail "$id: a font is not embedded: $fonts"
   pdffonts "$d/cover.pdf" | tail -n +3 | awk '{ if ($(NF-4) != "yes") exit 1 }' || fail "$id: a cover font is not embedded"
-  pdftotext "$d/interior.pdf" - | grep -qF "$name" || fail "$id: $name not in the interior's text"
-  pdftotext "$d/cover.pdf" - | grep -qF "$name" || fail "$id: $name not on the cover"
+  # Here-strings, not pipes: grep -q exits early, and under pipefail the
+  # writer's SIGPIPE would fail the check at random.
+  grep -qF "$name" <<<"$(pdftotext "$d/interior.pdf" -)" || fail "$id: $name not in the interior's text"
+  grep -qF "$name" <<<"$(pdftotext "$d/cover.pdf" -)" || fail "$id: $name not on the cover"
   path=$(sql "SELECT string_agg(to_state, ' ' ORDER BY id) FROM order_events WHERE order_id = '$id'")
   [ "$path" = "story art pdf print done" ] || fail "$id: history is \"$path\""
   [ -d "$SPOOL/outbox/$id" ] || fail "$id: no outbox job"
