@@ -85,7 +85,7 @@ has_word(const char *text, const char *word)
         if (p >= text + 3 && memcmp(p - 3, "\xe2\x80\x99", 3) == 0)
             before = 0;
         const char *q = p + wl;
-        int after = *q && is_letter_at(text, q) && memcmp(q, "\xe2\x80\x99", 3) != 0;
+        int after = *q && is_letter_at(text, q) && strncmp(q, "\xe2\x80\x99", 3) != 0;
         if (!before && !after)
             return 1;
     }
@@ -152,10 +152,10 @@ check_french(const char *where, const char *text)
         } else if (*p == ':') {
             if (p - text < 2 || memcmp(p - 2, nbsp, 2) != 0)
                 fail_msg("%s: no U+00A0 before ':' in: %s", where, text);
-        } else if (memcmp(p, "\xc2\xab", 2) == 0) { /* « */
-            if (memcmp(p + 2, nbsp, 2) != 0)
+        } else if (strncmp(p, "\xc2\xab", 2) == 0) { /* « */
+            if (strncmp(p + 2, nbsp, 2) != 0)
                 fail_msg("%s: no U+00A0 after « in: %s", where, text);
-        } else if (memcmp(p, "\xc2\xbb", 2) == 0) { /* » */
+        } else if (strncmp(p, "\xc2\xbb", 2) == 0) { /* » */
             if (p - text < 2 || memcmp(p - 2, nbsp, 2) != 0)
                 fail_msg("%s: no U+00A0 before » in: %s", where, text);
         }
