@@ -9,6 +9,13 @@
  *   {name}          a variable; {Name} capitalises its first letter
  *   {he|she|they}   the form for the child's grammatical gender (m|f|n)
  *
+ * The words that follow the child's pronouns are variables of the data
+ * ("pronouns" in <lang>.json: {they} {their} {was} in English; {il} {lui}
+ * and whole agreeing phrases such as {est_fier} in French).  French has no
+ * settled neutral pronoun, so for "they" fr.json writes the child's name
+ * and epicene wording ("a le cœur gonflé de fierté") where il/elle and an
+ * agreeing adjective would go.
+ *
  * and, where a variable's value meets the text before it, applies the
  * language's elision ("de" + "Emma" → "d’Emma") and contractions
  * ("de" + "le bois" → "du bois") as listed in the data.  story_lang_typeset()
