@@ -320,7 +320,6 @@ story_validate(const json_t *story, const json_t *order, struct err *e)
 json_t *
 story_write(const struct config *cfg, struct db *db, const json_t *order, struct err *e)
 {
-    (void)db; /* the built-in writer costs nothing to account for */
     const char *provider = config_str(cfg, "story_provider");
     json_t *story = NULL;
     if (strcmp(provider, "builtin") == 0)
