@@ -352,6 +352,13 @@ test_dedication(void **state)
     assert_string_equal(json_string_value(json_object_get(s, "dedication")),
                         "For Ada {our} $tar, with love");
     json_decref(s);
+    /* Line breaks are the customer's too ("Love,\nMum and Dad"). */
+    json_object_set_new(json_object_get(o, "book"), "dedication",
+                        json_string("  For Ada,\nlove from Mum and Dad  "));
+    s = write_ok(o);
+    assert_string_equal(json_string_value(json_object_get(s, "dedication")),
+                        "For Ada,\nlove from Mum and Dad");
+    json_decref(s);
     json_object_del(json_object_get(o, "book"), "dedication");
     s = write_ok(o);
     assert_non_null(strstr(json_string_value(json_object_get(s, "dedication")), "Ada"));
