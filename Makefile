@@ -70,7 +70,7 @@ all: $(TOOL) $(STAGES)
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
   postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
   libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
-  systemd util-linux time groff-base man-db
+  systemd util-linux time groff-base man-db curl
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -177,7 +177,7 @@ install: all
 	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
 	done
 	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
-	  storypress-metrics.service storypress-metrics.timer; do \
+	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do \
 	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
 	install -m 644 systemd/storypress.sysusers $(DESTDIR)$(SYSUSERSDIR)/storypress.conf
 	install -m 644 systemd/storypress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/storypress.conf

@@ -121,6 +121,17 @@ const struct tool_cmd tool_cmds[] = {
      "storypress-metrics.timer runs it every minute.  Without the database the\n"
      "spool figures are still written, with storypress_database_up 0, and the\n"
      "exit status is 1."},
+    {"webhook", cmd_webhook, "webhook [--once]", "send each transition to the shop's webhook",
+     "Posts every transition, in order, to webhook_url as JSON {event_id,\n"
+     "order_id, state, from, at, detail}, signed with HMAC-SHA256 over the raw\n"
+     "body with the key in webhook_secret_file: header X-Storypress-Signature:\n"
+     "sha256=<hex>; X-Storypress-Event carries the event id, the same if a\n"
+     "delivery is repeated.  The feed's cursor is kept in the database, so a\n"
+     "restart loses nothing; a receiver that fails is retried with backoff (the\n"
+     "same event first), one that refuses an event (4xx) has it skipped and\n"
+     "logged.  Runs until stopped (storypress-webhook.service), woken by the\n"
+     "transitions' NOTIFY; --once delivers what is pending and exits (1 when the\n"
+     "receiver could not be reached).  It never holds up an order."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

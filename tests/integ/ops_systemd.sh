@@ -36,7 +36,7 @@ subst() {
 }
 for s in $stages; do subst "$SRCDIR/systemd/storypress-stage@.service" "$units/storypress-$s@.service"; done
 for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
-         storypress-metrics.service storypress-metrics.timer; do
+         storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do
   subst "$SRCDIR/systemd/$f" "$units/$f"
 done
 
@@ -101,7 +101,7 @@ echo "$line"
 exposure=$(echo "$line" | sed -E 's/.*: ([0-9]+\.[0-9]+).*/\1/')
 awk -v x="$exposure" 'BEGIN { exit !(x <= 2.0) }' || fail "exposure $exposure is above 2.0"
 ok "stage unit exposure $exposure (at most 2.0)"
-for f in storypress-cleanup.service storypress-metrics.service; do
+for f in storypress-cleanup.service storypress-metrics.service storypress-webhook.service; do
   out=$(systemd-analyze security --offline=yes "$units/$f" 2>&1) || true
   line=$(grep 'Overall exposure level' <<<"$out") || fail "$f: no exposure figure"
   echo "$line"
