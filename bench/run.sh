@@ -23,6 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+unset PGDATABASE
 pg_start "$top/pg" >/dev/null || { echo "bench/run.sh: cannot start PostgreSQL" >&2; exit 1; }
 export BUILD SRCDIR BENCH_TMP=$top
 

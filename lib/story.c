@@ -7,10 +7,14 @@
  * the field ("pages[3].scene.setting: must be one of …, got \"mars\"") so an
  * operator reading failed/<id>/error.json knows what to look at.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib.h>
 
+#include "fsutil.h"
 #include "story.h"
 #include "vocab.h"
 
@@ -333,6 +337,38 @@ story_write(const struct config *cfg, struct db *db, const json_t *order, struct
     if (story_validate(story, order, e) < 0) {
         const char *id = json_string_value(json_object_get(order, "order_id"));
         err_prefix(e, "order %s: story from %s", id ? id : "?", provider);
+        json_decref(story);
+        return NULL;
+    }
+    return story;
+}
+
+/* story.json is a few tens of kilobytes; anything far larger is not ours. */
+#define STORY_FILE_MAX_BYTES (4 * 1024 * 1024)
+
+json_t *
+story_load(const char *dir, const json_t *order, int *absent, struct err *e)
+{
+    char *path = fsu_join(dir, "story.json"), *buf = NULL;
+    size_t len = 0;
+    struct stat st;
+    if (absent)
+        *absent = lstat(path, &st) < 0 && errno == ENOENT;
+    int rc = fsu_read_file(AT_FDCWD, path, STORY_FILE_MAX_BYTES, &buf, &len, e);
+    free(path);
+    if (rc < 0) {
+        err_prefix(e, "story.json");
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *story = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(buf);
+    if (!story) {
+        err_set(e, ERR_PERMANENT, "story.json: line %d: %s", jerr.line, jerr.text);
+        return NULL;
+    }
+    if (story_validate(story, order, e) < 0) {
+        err_prefix(e, "story.json");
         json_decref(story);
         return NULL;
     }

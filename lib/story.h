@@ -28,6 +28,13 @@ struct db;
  * names the first bad field: "pages[3].scene.setting: must be one of ...". */
 int story_validate(const json_t *story, const json_t *order, struct err *e);
 
+/* Reads dir/story.json (bounded) and validates it against order.  Returns
+ * the story, or NULL with e set: ERR_TRANSIENT when the file could not be
+ * read for a reason that may pass, ERR_PERMANENT otherwise, the message
+ * starting with "story.json".  *absent (may be NULL) is set to 1 when there
+ * is no story.json at all. */
+json_t *story_load(const char *dir, const json_t *order, int *absent, struct err *e);
+
 /* The built-in writer: a pure function of the order (same order, same
  * story), seeded by the order id.  Returns a new reference or NULL. */
 json_t *story_builtin_write(const json_t *order, struct err *e);

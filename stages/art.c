@@ -22,7 +22,6 @@
 #include "story.h"
 
 /* story.json is a few tens of kilobytes; anything far larger is not ours. */
-#define ART_STORY_MAX_BYTES (4 * 1024 * 1024)
 
 /* The bytes of the pictures now in dir (cover and n pages). */
 static long long
@@ -47,27 +46,11 @@ art_stage_bytes(const char *dir, size_t n)
 static enum stage_result
 art_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
 {
-    char *path = fsu_join(job->path, "story.json");
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = fsu_read_file(AT_FDCWD, path, ART_STORY_MAX_BYTES, &buf, &len, e);
-    free(path);
-    if (rc < 0)
+    json_t *story = story_load(job->path, job->order, NULL, e);
+    if (!story)
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
-    json_error_t jerr;
-    json_t *story = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(buf);
-    if (!story) {
-        err_set(e, ERR_PERMANENT, "story.json: line %d: %s", jerr.line, jerr.text);
-        return STAGE_FAIL;
-    }
-    if (story_validate(story, job->order, e) < 0) {
-        err_prefix(e, "story.json");
-        json_decref(story);
-        return STAGE_FAIL;
-    }
     char *dir = fsu_join(job->path, "art");
-    rc = art_draw_book(ctx->cfg, ctx->db, job->order, story, dir, e);
+    int rc = art_draw_book(ctx->cfg, ctx->db, job->order, story, dir, e);
     if (rc == 0) {
         size_t n = json_array_size(json_object_get(story, "pages"));
         job->detail = json_pack("{s:s, s:I, s:I}", "provider",

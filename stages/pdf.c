@@ -19,8 +19,6 @@
 #include "stage.h"
 #include "story.h"
 
-/* story.json is a few tens of kilobytes; anything far larger is not ours. */
-#define PDF_STORY_MAX_BYTES (4 * 1024 * 1024)
 
 /* The size of dir/name in bytes, or -1. */
 static long long
@@ -36,26 +34,10 @@ pdf_file_size(const char *dir, const char *name)
 static enum stage_result
 pdf_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
 {
-    char *path = fsu_join(job->path, "story.json");
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = fsu_read_file(AT_FDCWD, path, PDF_STORY_MAX_BYTES, &buf, &len, e);
-    free(path);
-    if (rc < 0)
+    json_t *story = story_load(job->path, job->order, NULL, e);
+    if (!story)
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
-    json_error_t jerr;
-    json_t *story = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(buf);
-    if (!story) {
-        err_set(e, ERR_PERMANENT, "story.json: line %d: %s", jerr.line, jerr.text);
-        return STAGE_FAIL;
-    }
-    if (story_validate(story, job->order, e) < 0) {
-        err_prefix(e, "story.json");
-        json_decref(story);
-        return STAGE_FAIL;
-    }
-    rc = render_book(ctx->cfg, job->order, story, job->path, e);
+    int rc = render_book(ctx->cfg, job->order, story, job->path, e);
     json_decref(story);
     if (rc < 0)
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;

@@ -20,45 +20,27 @@
 #include "stage.h"
 #include "story.h"
 
-/* story.json is a few tens of kilobytes; anything far larger is not ours. */
-#define STORY_FILE_MAX_BYTES (4 * 1024 * 1024)
-
 /* 1 when dir/story.json exists and is a valid story of this order; 0 when it
  * is absent or unusable (it is then written again, and the operator told
  * why); -1 when it cannot be read for a reason that may pass (e is set). */
 static int
 story_existing_ok(const char *id, const char *dir, const json_t *order, struct err *e)
 {
-    char *path = fsu_join(dir, "story.json");
-    char *buf = NULL;
-    size_t len = 0;
-    struct stat st;
-    if (lstat(path, &st) < 0 && errno == ENOENT) {
-        free(path);
-        return 0;
+    int absent = 0;
+    struct err le = {0};
+    json_t *story = story_load(dir, order, &absent, &le);
+    if (story) {
+        json_decref(story);
+        return 1;
     }
-    struct err re = {0};
-    int rc = fsu_read_file(AT_FDCWD, path, STORY_FILE_MAX_BYTES, &buf, &len, &re);
-    free(path);
-    if (rc < 0) {
-        /* Not a file we can use (too big, not regular): written again. */
-        if (re.kind != ERR_TRANSIENT) {
-            log_order(LOG_WARNING, id, "story.json unusable, writing it again: %s", re.msg);
-            return 0;
-        }
-        *e = re;
+    if (absent)
+        return 0;
+    if (le.kind == ERR_TRANSIENT) {
+        *e = le;
         return -1;
     }
-    json_error_t jerr;
-    json_t *story = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
-    free(buf);
-    struct err ve = {0};
-    int ok = story && story_validate(story, order, &ve) == 0;
-    json_decref(story);
-    if (!ok)
-        log_order(LOG_WARNING, id, "story.json left by an earlier attempt is not valid, "
-                  "writing it again: %s", story ? ve.msg : jerr.text);
-    return ok;
+    log_order(LOG_WARNING, id, "%s; writing it again", le.msg);
+    return 0;
 }
 
 static enum stage_result

@@ -19,6 +19,7 @@ if [ "$(id -u)" = 0 ] && ! runuser -u postgres -- test -x "$DEMO"; then
   pgdir=/tmp/storypress-demo-pg
 fi
 pg_stop "$pgdir" 2>/dev/null || true
+unset PGDATABASE
 pg_start "$pgdir"
 trap 'pg_stop "$pgdir"' EXIT
 

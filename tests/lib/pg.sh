@@ -29,9 +29,10 @@ pg_start() {
   pg_as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-k $dir -c listen_addresses='' -c fsync=off -c max_connections=200" start >/dev/null \
     || { cat "$dir/server.log" >&2; return 1; }
-  export PGHOST=$dir PGPORT=5432 PGUSER=postgres PGDATABASE=storypress
-  if ! psql -qAtc "SELECT 1 FROM pg_database WHERE datname='storypress'" postgres | grep -q 1; then
-    psql -q -c "CREATE DATABASE storypress" postgres >/dev/null
+  # A restart keeps the database the caller was using (a test's own).
+  export PGHOST=$dir PGPORT=5432 PGUSER=postgres PGDATABASE=${PGDATABASE:-storypress}
+  if [ -z "$(psql -qAtc "SELECT 1 FROM pg_database WHERE datname='$PGDATABASE'" postgres)" ]; then
+    psql -q -c "CREATE DATABASE \"$PGDATABASE\"" postgres >/dev/null
   fi
 }
 
