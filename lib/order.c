@@ -1,7 +1,7 @@
 /*
  * order.c — the order format: parse a shop's drop, check every field, build
  * the normalised order that the later stages read (see order.h; the rules,
- * field by field, are in docs/order.md).
+ * field by field, are in README.md ("The order format")).
  *
  * One table per JSON object lists its fields in the order the normalised
  * order keeps them.  A walker checks the drop against the tables, collects

@@ -1,7 +1,7 @@
 /*
  * story.h — story.json: its validation, and the providers that write it.
  *
- * The format is documented in README.md ("story.json") and in docs/story.md.
+ * The format is documented in README.md ("story.json").
  * Every story, from the built-in writer or from a remote model, passes
  * story_validate() before the order moves on to art.
  */
