@@ -80,17 +80,17 @@ run_spawn(const char *path, const char *cfgpath, int once)
 }
 
 /* A fingerprint of where the orders are, to see whether a round moved any. */
-static long
+static unsigned long
 run_fingerprint(struct tool *t)
 {
-    long fp = 0;
+    unsigned long fp = 0;
     for (int i = 0; i < ST_COUNT; i++) {
         struct spool_entry *list;
         size_t n;
         struct err e = {0};
         if (spool_scan(&t->sp, (enum state)i, &list, &n, &e) < 0)
             continue;
-        fp = fp * 1000003 + (long)n * (i + 1);
+        fp = fp * 1000003u + (unsigned long)n * (unsigned long)(i + 1);
         spool_entries_free(list, n);
     }
     return fp;
@@ -102,7 +102,7 @@ run_once(struct tool *t, char **paths)
     if (tool_spool(t) < 0)
         return 1;
     for (int round = 0; round < 100 && !run_signal; round++) {
-        long before = run_fingerprint(t);
+        unsigned long before = run_fingerprint(t);
         for (size_t i = 0; i < RUN_NSTAGES && !run_signal; i++) {
             if (!paths[i])
                 continue;
