@@ -278,6 +278,9 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
     uint32_t base = art_hash(oid);
     int drawn = 0, kept = 0;
     for (int i = 0; i <= n; i++) {
+        if (art_stopping())
+            return err_set(e, ERR_TRANSIENT, "order %s: stopped after %d pictures: shutting down",
+                           oid, drawn + kept);
         char name[32];
         if (i == 0)
             snprintf(name, sizeof name, "cover.jpg");
@@ -307,6 +310,20 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
     log_order(LOG_INFO, oid, "art: %d pictures drawn, %d already there (builtin, %s, %d×%d)",
               drawn, kept, style ? style : "watercolour", g.art_w_px, g.art_h_px);
     return 0;
+}
+
+static volatile int *art_stop_flag;
+
+void
+art_set_stop_flag(volatile int *flag)
+{
+    art_stop_flag = flag;
+}
+
+int
+art_stopping(void)
+{
+    return art_stop_flag && *art_stop_flag;
 }
 
 int

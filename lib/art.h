@@ -38,6 +38,15 @@ cairo_surface_t *art_builtin_draw(const struct art_character *c, const json_t *s
 /* Writes surface as a baseline JPEG (libjpeg), atomically. */
 int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err *e);
 
+/* The art daemon's stop request: once *flag is non-zero, art_draw_book()
+ * starts no new picture and fails with ERR_TRANSIENT (pictures finished are
+ * kept; requests already paid for at a remote provider are waited for, so
+ * none is paid twice).  NULL: never stop early. */
+void art_set_stop_flag(volatile int *flag);
+
+/* 1 once the stop flag is up. */
+int art_stopping(void);
+
 /* Draws every picture of the book into dir (the order's art/ folder) with
  * the configured provider (art_provider).  Pictures already there and
  * complete are kept (a retried order does not pay twice). */

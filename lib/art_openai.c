@@ -571,6 +571,11 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
             p->state = 1;
             in_flight++;
         }
+        if (art_stopping() && first.kind == ERR_NONE) {
+            struct err se;
+            err_set(&se, ERR_TRANSIENT, "order %s: stopped: shutting down", oid);
+            art_openai_fail(&first, &se);
+        }
         /* After a failure, the pictures not started are given up. */
         if (first.kind != ERR_NONE)
             for (size_t i = 0; i < npic; i++)

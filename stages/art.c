@@ -65,6 +65,15 @@ art_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
     return STAGE_DONE;
 }
 
+/* A stop request cuts a book short between pictures (see art_set_stop_flag). */
+static int
+art_init(struct stage_ctx *ctx, struct err *e)
+{
+    (void)e;
+    art_set_stop_flag(ctx->stopping);
+    return 0;
+}
+
 static const struct stage_ops art_ops = {
     ST_ART,
     "storypress-art",
@@ -74,7 +83,7 @@ static const struct stage_ops art_ops = {
     "    illustrator: builtin (cairo, offline, in the book's style) or openai (an\n"
     "    image API, every call recorded with its cost).  Pictures already there are\n"
     "    kept, so a retried order draws and pays only for what is missing.",
-    NULL,
+    art_init,
     art_handle,
     NULL,
     NULL,
