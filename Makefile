@@ -104,9 +104,9 @@ $(TOOL): $(TOOL_OBJ) $(LIB_A)
 $(BUILD)/storypress-%: $(BUILD)/obj/stages/%.o $(LIB_A)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_A)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS) -lcmocka
 
 tests: $(TESTS)
 

@@ -25,6 +25,7 @@
 
 #include "order.h"
 #include "vocab.h"
+#include "testutil.h"
 
 /* Valid; leaves out trim, binding, glasses and shipping_level, which the
  * parser fills in. */
@@ -953,35 +954,6 @@ test_peek_id(void **state)
 
 /* ---- the corpus and the samples ----------------------------------------------- */
 
-/* rel inside the source tree.  tests/run starts each test in a scratch
- * directory, so the tree is found from $STORYPRESS_SRCDIR, else from this
- * binary's place (<tree>/<build>/tests/test_order), else from the current
- * directory. */
-static char *
-src_path(const char *rel)
-{
-    char *p = NULL;
-    const char *env = getenv("STORYPRESS_SRCDIR");
-    if (env && *env) {
-        assert_true(asprintf(&p, "%s/%s", env, rel) > 0);
-        return p;
-    }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 3; up++) {
-            char *slash = strrchr(exe, '/');
-            if (slash)
-                *slash = 0;
-        }
-        assert_true(asprintf(&p, "%s/%s", exe, rel) > 0);
-        if (access(p, F_OK) == 0)
-            return p;
-        free(p);
-    }
-    return strdup(rel);
-}
 
 static char *
 slurp(const char *path, size_t *len)
@@ -1001,7 +973,7 @@ slurp(const char *path, size_t *len)
 static size_t
 check_good_dir(const char *rel)
 {
-    char *dir = src_path(rel);
+    char *dir = testutil_src_path(rel);
     DIR *d = opendir(dir);
     if (!d)
         fail_msg("cannot open %s (set STORYPRESS_SRCDIR to the source tree)", dir);
@@ -1048,7 +1020,7 @@ static void
 test_bad_corpus(void **state)
 {
     (void)state;
-    char *list = src_path("tests/corpus/orders/bad/EXPECTED");
+    char *list = testutil_src_path("tests/corpus/orders/bad/EXPECTED");
     FILE *f = fopen(list, "r");
     if (!f)
         fail_msg("cannot open %s", list);
@@ -1060,7 +1032,7 @@ test_bad_corpus(void **state)
             continue;
         char *rel = NULL;
         assert_true(asprintf(&rel, "tests/corpus/orders/bad/%s", file) > 0);
-        char *p = src_path(rel);
+        char *p = testutil_src_path(rel);
         size_t len;
         char *buf = slurp(p, &len);
         struct order_errors errs = {0};

@@ -29,6 +29,7 @@
 #include "story.h"
 #include "story_builtin.h"
 #include "vocab.h"
+#include "testutil.h"
 
 static const char *const langs[] = {"en", "fr", NULL};
 static const long ages[] = {3, 6, 9}; /* one per band: 0–4, 5–6, 7–12 */
@@ -476,37 +477,12 @@ test_bad_stories_refused(void **state)
 
 /* ---- the sample orders ------------------------------------------------------ */
 
-static char *
-src_path(const char *rel)
-{
-    char *p = NULL;
-    const char *env = getenv("STORYPRESS_SRCDIR");
-    if (env && *env) {
-        assert_true(asprintf(&p, "%s/%s", env, rel) > 0);
-        return p;
-    }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 3; up++) {
-            char *slash = strrchr(exe, '/');
-            if (slash)
-                *slash = 0;
-        }
-        assert_true(asprintf(&p, "%s/%s", exe, rel) > 0);
-        if (access(p, F_OK) == 0)
-            return p;
-        free(p);
-    }
-    return strdup(rel);
-}
 
 static void
 test_sample_orders(void **state)
 {
     (void)state;
-    char *dir = src_path("config/samples");
+    char *dir = testutil_src_path("config/samples");
     DIR *d = opendir(dir);
     if (!d)
         fail_msg("cannot open %s (set STORYPRESS_SRCDIR to the source tree)", dir);
