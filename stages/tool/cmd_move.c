@@ -207,8 +207,22 @@ cmd_requeue(struct tool *t, int argc, char **argv)
     return rc;
 }
 
-int
-cmd_hold(struct tool *t, int argc, char **argv)
+/* "2026-11-21T23:35:09Z" for now. */
+static const char *
+move_now(char *buf, size_t len)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+/* Runs one(t, id, where, path) for each id of the command line that waits
+ * in the spool; the exit status is 1 if any failed. */
+static int
+move_each(struct tool *t, int argc, char **argv,
+          int (*one)(struct tool *t, const char *id, enum state from, const char *src))
 {
     if (tool_wants_help(argc, argv))
         return 0;
@@ -224,65 +238,59 @@ cmd_hold(struct tool *t, int argc, char **argv)
             rc = 1;
             continue;
         }
-        if (from < ST_STORY || from > ST_PRINT) {
-            rc = tool_fail("%s: in %s/, only waiting orders can be held", argv[i],
-                           state_name(from));
-            free(src);
-            continue;
-        }
-        struct err e = {0};
-        char at[32];
-        time_t now = time(NULL);
-        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-        json_t *h = json_pack("{s:s, s:s, s:s}", "from", state_name(from), "at", at, "by",
-                              t->worker);
-        char *text = json_dumps(h, JSON_INDENT(2));
-        json_decref(h);
-        if (fsu_write_atomic(src, "hold.json", text, strlen(text), &e) < 0)
-            rc = tool_fail("%s: %s", argv[i], e.msg);
-        else
-            rc |= move_do(t, argv[i], src, from, ST_HOLD,
-                          json_pack("{s:s, s:s}", "action", "hold", "from", state_name(from)));
-        free(text);
+        rc |= one(t, argv[i], from, src);
         free(src);
     }
+    return rc;
+}
+
+static int
+hold_one(struct tool *t, const char *id, enum state from, const char *src)
+{
+    if (from < ST_STORY || from > ST_PRINT)
+        return tool_fail("%s: in %s/, only waiting orders can be held", id, state_name(from));
+    struct err e = {0};
+    char at[32];
+    json_t *h = json_pack("{s:s, s:s, s:s}", "from", state_name(from), "at",
+                          move_now(at, sizeof at), "by", t->worker);
+    char *text = json_dumps(h, JSON_INDENT(2));
+    json_decref(h);
+    int rc;
+    if (fsu_write_atomic(src, "hold.json", text, strlen(text), &e) < 0)
+        rc = tool_fail("%s: %s", id, e.msg);
+    else
+        rc = move_do(t, id, src, from, ST_HOLD,
+                     json_pack("{s:s, s:s}", "action", "hold", "from", state_name(from)));
+    free(text);
+    return rc;
+}
+
+int
+cmd_hold(struct tool *t, int argc, char **argv)
+{
+    return move_each(t, argc, argv, hold_one);
+}
+
+static int
+release_one(struct tool *t, const char *id, enum state from, const char *src)
+{
+    if (from != ST_HOLD)
+        return tool_fail("%s: not held (it is in %s/)", id, state_name(from));
+    char *s = move_read_field(src, "hold.json", "from");
+    enum state to = s ? state_from_name(s) : ST_STORY;
+    free(s);
+    if (to < ST_STORY || to > ST_PRINT)
+        to = ST_STORY;
+    int rc = move_do(t, id, src, ST_HOLD, to, json_pack("{s:s}", "action", "release"));
+    if (rc == 0)
+        move_remove(t, id, to, "hold.json");
     return rc;
 }
 
 int
 cmd_release(struct tool *t, int argc, char **argv)
 {
-    if (tool_wants_help(argc, argv))
-        return 0;
-    if (argc < 2)
-        return tool_usage(argv[0]);
-    if (tool_spool(t) < 0 || tool_db(t) < 0)
-        return 1;
-    int rc = 0;
-    for (int i = 1; i < argc; i++) {
-        char *src;
-        enum state from = move_find(t, argv[i], &src);
-        if (from == ST_NONE) {
-            rc = 1;
-            continue;
-        }
-        if (from != ST_HOLD) {
-            rc = tool_fail("%s: not held (it is in %s/)", argv[i], state_name(from));
-            free(src);
-            continue;
-        }
-        char *s = move_read_field(src, "hold.json", "from");
-        enum state to = s ? state_from_name(s) : ST_STORY;
-        free(s);
-        if (to < ST_STORY || to > ST_PRINT)
-            to = ST_STORY;
-        int r = move_do(t, argv[i], src, ST_HOLD, to, json_pack("{s:s}", "action", "release"));
-        if (r == 0)
-            move_remove(t, argv[i], to, "hold.json");
-        rc |= r;
-        free(src);
-    }
-    return rc;
+    return move_each(t, argc, argv, release_one);
 }
 
 int
@@ -326,8 +334,7 @@ cmd_cancel(struct tool *t, int argc, char **argv)
             rc = tool_fail("%s: in %s/, cannot be cancelled", id, state_name(from));
         } else {
             char at[32];
-            time_t now = time(NULL);
-            strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+            move_now(at, sizeof at);
             char *why = NULL;
             if (asprintf(&why, "cancelled by %s: %s", t->worker, reason) < 0)
                 abort();
