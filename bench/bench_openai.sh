@@ -3,8 +3,8 @@
 # bound its concurrency sets.  The fake OpenAI answers every image after a
 # fixed latency (BENCH_LATENCY_MS, 2000); one storypress-art daemon
 # (--once) draws BENCH_BOOKS books (2) of 32 pages (33 pictures each) with
-# openai_max_in_flight = BENCH_IN_FLIGHT (8).  No request waits for
-# another, so the bound is in_flight / latency images per second; the
+# openai_max_in_flight = BENCH_IN_FLIGHT (8), the books of one batch
+# sharing the requests in flight.  No request waits for another, so the bound is in_flight / latency images per second; the
 # script prints images per second and its ratio to that bound, twice:
 #   png   the fake answers PNGs: each is decoded, scaled if need be and
 #         encoded as JPEG in the daemon, between transfers;
@@ -61,11 +61,12 @@ name, n, t0, t1, k, lat, peak, books = sys.argv[1], int(sys.argv[2]), float(sys.
     float(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6]) / 1000.0, sys.argv[7], int(sys.argv[8])
 secs = t1 - t0
 rate, bound = n / secs, k / lat
-# One daemon draws one book at a time: a 33-picture book takes
-# ceil(33 / k) waves of one latency each, whatever the daemon does.
-waves = books * math.ceil(n / books / k)
+# The books of a batch share one pool of k requests: n pictures take at
+# least ceil(n / k) waves of one latency each (the last partly empty),
+# whatever the daemon does (one book at a time: books × ceil(n / books / k)).
+waves = math.ceil(n / k)
 print("%-5s %3d images in %6.2f s = %5.2f images/s; bound %d in flight / %.1f s = %.2f/s; "
-      "ratio %.2f; against %d waves of %.1f s (one book at a time): %.2f; peak in flight %s"
+      "ratio %.2f; against %d waves of %.1f s (one pool for all books): %.2f; peak in flight %s"
       % (name, n, secs, rate, k, lat, bound, rate / bound, waves, lat, waves * lat / secs, peak))
 PY
   # Keep one picture the daemon wrote: the JPEG answer of the next round.

@@ -59,6 +59,22 @@ int art_draw_book(const struct config *cfg, struct db *db, const json_t *order,
 int art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *order,
                          const json_t *story, const char *dir, struct err *e);
 
+/* One book of a batch for art_openai_draw_books(): set order, story and dir;
+ * rc receives 0, or -1 when the book failed (its error in errs). */
+struct art_book {
+    const json_t *order, *story;
+    const char *dir;
+    int rc;
+};
+
+/* Several books at once: the pictures of all n books share one libcurl
+ * multi loop, one openai_max_in_flight limit and the host-wide rate.  A
+ * book's failure (permanent or transient) stops only that book's pictures
+ * not yet started; the others go on.  errs[i] (n of them) says why book i
+ * failed.  Returns 0 when every book is complete, else -1. */
+int art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *books,
+                          size_t n, struct err *errs);
+
 /* Its prompt, in three parts: the child (from the order, the same words on
  * every page), the style (book.style) and a story.json scene — exposed for
  * the tests.  Fresh strings (g_free) but for the style. */

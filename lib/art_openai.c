@@ -26,8 +26,8 @@
  * sizes) or upscaled with a warning (art_low_res = upscale).
  *
  * Money.  A picture already in dir is never asked again, so a retried order
- * pays only for what it lacks; after the first failure no new request
- * starts, but those in flight are finished and kept.  Every call is a row
+ * pays only for what it lacks; after a book's first failure no new request
+ * of that book starts, but those in flight are finished and kept.  Every call is a row
  * in api_calls (kind "image"; a 2xx costs openai_price_image).
  */
 #include <errno.h>
@@ -362,6 +362,7 @@ struct art_openai_pic {
     int state;         /* 0 waiting, 1 in flight, 2 finished */
     int waits;         /* 429s waited out */
     double not_before; /* monotonic seconds */
+    size_t book;       /* its book in the batch */
     struct openai_call call;
 };
 
@@ -461,66 +462,122 @@ art_openai_finish(const struct config *cfg, struct db *db, const char *oid, cons
         art_openai_fail(first, &e);
 }
 
-int
-art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *order,
-                     const json_t *story, const char *dir, struct err *e)
+/* One book of a batch: where its pictures go, and its first failure, which
+ * stops only this book's pictures not yet started. */
+struct art_openai_bk {
+    const char *oid;
+    const char *dir;
+    int w, h;          /* the pictures' pixel size */
+    struct err first;  /* ERR_NONE while the book goes well */
+    int setup_failed;  /* 1 when the book never got to its pictures */
+};
+
+/* Fails, with e, every book that still has a picture not finished (a book
+ * already complete stays complete). */
+static void
+art_openai_fail_unfinished(const struct art_openai_pic *pics, size_t npic,
+                           struct art_openai_bk *bks, const struct err *e)
 {
-    const char *oid = art_openai_get(order, "order_id");
-    const json_t *book = json_object_get(order, "book");
+    for (size_t i = 0; i < npic; i++)
+        if (pics[i].state != 2)
+            art_openai_fail(&bks[pics[i].book].first, e);
+}
+
+/* Lists the pictures of book b still missing in dir, each with its prompt,
+ * appended to pics (room for them all).  0, or -1 with bk->first set. */
+static int
+art_openai_book_setup(const struct config *cfg, const struct art_book *b,
+                      struct art_openai_bk *bk, size_t bi, struct art_openai_pic *pics,
+                      size_t *npic)
+{
+    const json_t *book = json_object_get(b->order, "book");
     const char *trim = art_openai_get(book, "trim") ? art_openai_get(book, "trim")
                                                     : config_str(cfg, "trim");
     const char *binding = art_openai_get(book, "binding") ? art_openai_get(book, "binding")
                                                           : config_str(cfg, "binding");
     struct geom g;
-    if (geom_compute(trim, binding, 40, &g, e) < 0)
+    if (geom_compute(trim, binding, 40, &g, &bk->first) < 0 ||
+        fsu_mkdir_p(b->dir, 0755, &bk->first) < 0) {
+        bk->setup_failed = 1;
         return -1;
-    if (fsu_mkdir_p(dir, 0755, e) < 0)
-        return -1;
-
-    /* The pictures still missing, each with its prompt. */
-    const json_t *pages = json_object_get(story, "pages");
-    size_t total = 1 + json_array_size(pages), npic = 0;
-    struct art_openai_pic *pics = calloc(total, sizeof *pics);
-    if (!pics)
-        return err_set(e, ERR_TRANSIENT, "out of memory");
-    char *character = art_openai_character(order);
+    }
+    bk->w = g.art_w_px;
+    bk->h = g.art_h_px;
+    const json_t *pages = json_object_get(b->story, "pages");
+    size_t total = 1 + json_array_size(pages), mine = 0;
+    char *character = art_openai_character(b->order);
     const char *style = art_openai_style(art_openai_get(book, "style"));
     for (size_t i = 0; i < total; i++) {
-        struct art_openai_pic *p = &pics[npic];
+        struct art_openai_pic *p = &pics[*npic];
         const json_t *scene;
         if (i == 0) {
             snprintf(p->name, sizeof p->name, "cover.jpg");
-            scene = json_object_get(json_object_get(story, "cover"), "scene");
+            scene = json_object_get(json_object_get(b->story, "cover"), "scene");
         } else {
             snprintf(p->name, sizeof p->name, "page-%02zu.jpg", i);
             scene = json_object_get(json_array_get(pages, i - 1), "scene");
         }
-        if (art_openai_present(dir, p->name, g.art_w_px, g.art_h_px))
+        if (art_openai_present(b->dir, p->name, bk->w, bk->h))
             continue; /* paid for already */
         p->prompt = art_openai_prompt(character, style, scene);
+        p->book = bi;
         p->call.user = p;
-        npic++;
+        (*npic)++;
+        mine++;
     }
     g_free(character);
-    if (npic == 0) {
-        free(pics);
-        return 0;
-    }
-    log_order(LOG_INFO, oid, "%zu of %zu pictures to draw with %s, %ld at a time", npic, total,
-              config_str(cfg, "openai_image_model"), config_int(cfg, "openai_max_in_flight"));
+    if (mine)
+        log_order(LOG_INFO, bk->oid, "%zu of %zu pictures to draw with %s, %ld at a time",
+                  mine, total, config_str(cfg, "openai_image_model"),
+                  config_int(cfg, "openai_max_in_flight"));
+    return 0;
+}
 
-    struct err first = {0};
-    struct openai *oa = openai_open(cfg, e);
-    CURLM *multi = oa ? curl_multi_init() : NULL;
-    if (!multi) {
-        if (oa) {
-            openai_close(oa);
-            err_set(e, ERR_TRANSIENT, "cannot create a libcurl multi handle");
-        }
-        for (size_t i = 0; i < npic; i++)
-            g_free(pics[i].prompt);
+/* The pictures of all n books go through one multi handle, under one
+ * in-flight limit and the host-wide rate: a book's last few pictures then
+ * share the pipe with the next book's first ones, instead of leaving it
+ * partly idle for a round.  A book's failure stops only that book. */
+int
+art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *books,
+                      size_t n, struct err *errs)
+{
+    struct art_openai_bk *bks = calloc(n ? n : 1, sizeof *bks);
+    size_t total = 0;
+    for (size_t b = 0; b < n; b++)
+        total += 1 + json_array_size(json_object_get(books[b].story, "pages"));
+    struct art_openai_pic *pics = calloc(total ? total : 1, sizeof *pics);
+    if (!bks || !pics) {
+        free(bks);
         free(pics);
+        for (size_t b = 0; b < n; b++) {
+            books[b].rc = -1;
+            err_set(&errs[b], ERR_TRANSIENT, "out of memory");
+        }
         return -1;
+    }
+    size_t npic = 0;
+    for (size_t b = 0; b < n; b++) {
+        bks[b].oid = art_openai_get(books[b].order, "order_id");
+        bks[b].dir = books[b].dir;
+        if (art_openai_book_setup(cfg, &books[b], &bks[b], b, pics, &npic) < 0)
+            continue; /* that book alone fails, with bks[b].first */
+    }
+
+    struct openai *oa = NULL;
+    CURLM *multi = NULL;
+    if (npic) {
+        struct err oe = {0};
+        oa = openai_open(cfg, &oe);
+        multi = oa ? curl_multi_init() : NULL;
+        if (!multi) {
+            if (oa)
+                err_set(&oe, ERR_TRANSIENT, "cannot create a libcurl multi handle");
+            /* Nothing can be drawn: every book with pictures to draw fails alike. */
+            art_openai_fail_unfinished(pics, npic, bks, &oe);
+            for (size_t i = 0; i < npic; i++)
+                g_free(pics[i].prompt);
+            npic = 0;
+        }
     }
     char size[32];
     snprintf(size, sizeof size, "%s", config_str(cfg, "openai_image_size"));
@@ -528,11 +585,12 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
     long in_flight = 0;
     size_t finished = 0;
     while (finished < npic) {
-        /* Start what may start: not after a failure, within the limits. */
+        /* Start what may start: not for a book that failed, within the limits. */
         double now = art_openai_now(), wake = now + 1.0;
-        for (size_t i = 0; i < npic && first.kind == ERR_NONE && in_flight < max_in_flight; i++) {
+        for (size_t i = 0; i < npic && in_flight < max_in_flight; i++) {
             struct art_openai_pic *p = &pics[i];
-            if (p->state != 0)
+            struct art_openai_bk *bk = &bks[p->book];
+            if (p->state != 0 || bk->first.kind != ERR_NONE)
                 continue;
             if (p->not_before > now) {
                 wake = fmin(wake, p->not_before);
@@ -542,7 +600,8 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
             struct err re = {0};
             int rr = openai_rate_take(oa, &wait, &re);
             if (rr < 0) {
-                art_openai_fail(&first, &re);
+                /* The rate limiter itself failed: no book can go on. */
+                art_openai_fail_unfinished(pics, npic, bks, &re);
                 break;
             }
             if (rr == 1) {
@@ -565,24 +624,23 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
             }
             if (sr < 0) {
                 err_prefix(&se, "%s", p->name);
-                art_openai_fail(&first, &se);
-                break;
+                art_openai_fail(&bk->first, &se);
+                continue;
             }
             p->state = 1;
             in_flight++;
         }
-        if (art_stopping() && first.kind == ERR_NONE) {
+        if (art_stopping()) {
             struct err se;
-            err_set(&se, ERR_TRANSIENT, "order %s: stopped: shutting down", oid);
-            art_openai_fail(&first, &se);
+            err_set(&se, ERR_TRANSIENT, "stopped: shutting down");
+            art_openai_fail_unfinished(pics, npic, bks, &se);
         }
-        /* After a failure, the pictures not started are given up. */
-        if (first.kind != ERR_NONE)
-            for (size_t i = 0; i < npic; i++)
-                if (pics[i].state == 0) {
-                    pics[i].state = 2;
-                    finished++;
-                }
+        /* A book that failed gives up its pictures not started. */
+        for (size_t i = 0; i < npic; i++)
+            if (pics[i].state == 0 && bks[pics[i].book].first.kind != ERR_NONE) {
+                pics[i].state = 2;
+                finished++;
+            }
         if (finished >= npic)
             break;
 
@@ -599,8 +657,9 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
             CURLcode rc = msg->data.result;
             curl_multi_remove_handle(multi, msg->easy_handle);
             struct art_openai_pic *p = c->user;
+            struct art_openai_bk *bk = &bks[p->book];
             in_flight--;
-            art_openai_finish(cfg, db, oid, dir, g.art_w_px, g.art_h_px, p, rc, &first);
+            art_openai_finish(cfg, db, bk->oid, bk->dir, bk->w, bk->h, p, rc, &bk->first);
             openai_call_free(&p->call);
             if (p->state == 2)
                 finished++;
@@ -610,22 +669,43 @@ art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *orde
         int ms = (int)ceil((wake - art_openai_now()) * 1000);
         if (ms < 1)
             ms = 1;
-        if (ms > 1000)
-            ms = 1000;
+        /* A short cap: the multi poll was measured sleeping out its whole
+         * timeout after transfers had finished (libcurl 7.88, bench_openai.sh),
+         * leaving their slots idle; 50 ms bounds that loss for a few idle
+         * wake-ups a second. */
+        if (ms > 50)
+            ms = 50;
         if (curl_multi_poll(multi, NULL, 0, ms, NULL) != CURLM_OK) {
             struct timespec ts = {0, (long)ms * 1000000};
             nanosleep(&ts, NULL);
         }
     }
-    curl_multi_cleanup(multi);
-    openai_close(oa);
+    if (multi)
+        curl_multi_cleanup(multi);
+    if (oa)
+        openai_close(oa);
     for (size_t i = 0; i < npic; i++)
         g_free(pics[i].prompt);
     free(pics);
-    if (first.kind != ERR_NONE) {
-        if (e)
-            *e = first;
-        return -1;
+    int rc = 0;
+    for (size_t b = 0; b < n; b++) {
+        books[b].rc = bks[b].first.kind != ERR_NONE ? -1 : 0;
+        errs[b] = bks[b].first;
+        if (books[b].rc < 0)
+            rc = -1;
     }
-    return 0;
+    free(bks);
+    return rc;
+}
+
+int
+art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *order,
+                     const json_t *story, const char *dir, struct err *e)
+{
+    struct art_book b = {order, story, dir, 0};
+    struct err be = {0};
+    int rc = art_openai_draw_books(cfg, db, &b, 1, &be);
+    if (rc < 0 && e)
+        *e = be;
+    return rc;
 }

@@ -8,6 +8,11 @@
  * passes the loop sleeps in poll(2) on inotify, woken by a new entry, by the
  * next deferred order falling due, by the sweep timer or by the watchdog.
  * inotify is only a hint: the scan is the truth.
+ *
+ * A stage with batch hooks (stage_main_batch()) claims up to its batch size
+ * of due entries, hands them to its handler together and then acts on each
+ * one's own result; claiming and acting are the same code as for one entry
+ * (stage_job_prepare(), stage_job_conclude()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +140,7 @@ stage_worker_name(const struct config *cfg, const char *opt)
 
 struct stage_loop {
     const struct stage_ops *ops;
+    const struct stage_batch_ops *batch; /* NULL: one entry at a time */
     struct stage_ctx ctx;
     struct spool sp;
     struct spool_worker w;
@@ -291,12 +297,17 @@ stage_job_clear(struct stage_job *job)
     memset(job, 0, sizeof *job);
 }
 
-/* Claims and works on one entry.  Returns 1 when it did something. */
+/* The first part of working on an entry: claims it and, outside incoming,
+ * loads its order.json and attempt count into *job.  Returns 1 when the job
+ * is ready for the handler; 0 when the claim was lost or failed (nothing
+ * done); -1 when the load failed and the entry was dealt with here (put
+ * back or failed: something done). */
 static int
-stage_process(struct stage_loop *L, const char *name)
+stage_job_prepare(struct stage_loop *L, const char *name, struct stage_job *job)
 {
     struct err e = {0};
     enum state st = L->ops->state;
+    memset(job, 0, sizeof *job);
     int rc = spool_claim(&L->w, name, &e);
     if (rc == 1) {
         log_debug("%s: taken by another worker", name);
@@ -306,81 +317,91 @@ stage_process(struct stage_loop *L, const char *name)
         log_error("%s", e.msg);
         return 0;
     }
-    struct stage_job job = {0};
-    job.entry = name;
-    job.path = spool_claim_path(&L->w, name);
+    job->entry = name;
+    job->path = spool_claim_path(&L->w, name);
     if (st != ST_INCOMING) {
         if (!spool_id_ok(name)) {
             log_error("%s/%s: not an order folder (bad name); left in place for fsck",
                       state_name(st), name);
             spool_unclaim(&L->w, name, 0, &e);
             stage_ignore(L, name);
-            stage_job_clear(&job);
+            stage_job_clear(job);
             return 0;
         }
-        if (stage_job_load(L, &job, &e) < 0) {
+        if (stage_job_load(L, job, &e) < 0) {
             if (stage_stop || e.kind == ERR_TRANSIENT) {
                 spool_unclaim(&L->w, name, 0, &e);
             } else {
-                job.id = name;
-                stage_fail(L, &job, e.msg, 1);
+                job->id = name;
+                stage_fail(L, job, e.msg, 1);
             }
-            stage_job_clear(&job);
-            return 1;
+            stage_job_clear(job);
+            return -1;
         }
-        log_order(LOG_DEBUG, job.id, "claimed at %s (attempt %d)", state_name(st), job.attempt);
+        log_order(LOG_DEBUG, job->id, "claimed at %s (attempt %d)", state_name(st),
+                  job->attempt);
     }
-    err_clear(&e);
-    enum stage_result res = L->ops->handle(&L->ctx, &job, &e);
-    const char *id = job.out_id ? job.out_id : job.id;
+    return 1;
+}
+
+/* The last part: acts on the handler's result for one prepared job (hand
+ * on, defer, fail, reject, wait), e saying why when it failed, and clears
+ * the job. */
+static void
+stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_result res,
+                   struct err *e)
+{
+    enum state st = L->ops->state;
+    const char *name = job->entry;
+    const char *id = job->out_id ? job->out_id : job->id;
     switch (res) {
     case STAGE_DONE: {
-        const char *src = job.out_path ? job.out_path : job.path;
+        const char *src = job->out_path ? job->out_path : job->path;
         struct err e2 = {0};
-        enum state to = job.hand_to != ST_INCOMING ? job.hand_to : state_next(st);
-        if (stage_transit(L, id, src, to, job.detail, &e2) < 0) {
+        enum state to = job->hand_to != ST_INCOMING ? job->hand_to : state_next(st);
+        if (stage_transit(L, id, src, to, job->detail, &e2) < 0) {
             log_order(LOG_ERR, id, "%s", e2.msg);
-            if (job.out_path)
-                fsu_remove_tree(job.out_path, NULL);
+            if (job->out_path)
+                fsu_remove_tree(job->out_path, NULL);
             if (spool_unclaim(&L->w, name, stage_stop ? 0 : time(NULL) + L->retry_base,
                               &e2) < 0)
                 log_order(LOG_ERR, id, "%s", e2.msg);
-        } else if (job.out_path && unlink(job.path) < 0 && errno != ENOENT) {
-            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", job.path,
+        } else if (job->out_path && unlink(job->path) < 0 && errno != ENOENT) {
+            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", job->path,
                       strerror(errno));
         }
         break;
     }
     case STAGE_RETRY:
-        if (job.out_path)
-            fsu_remove_tree(job.out_path, NULL);
+        if (job->out_path)
+            fsu_remove_tree(job->out_path, NULL);
         if (st == ST_INCOMING) {
             /* No order yet to count attempts on: try the drop again later.
              * When the database is away, wait for it here, once for all
              * drops, rather than retrying (and logging) drop by drop. */
-            log_warn("%s: %s; will try again", name, e.msg);
-            if (spool_unclaim(&L->w, name, 0, &e) < 0)
-                log_error("%s", e.msg);
+            log_warn("%s: %s; will try again", name, e->msg);
+            if (spool_unclaim(&L->w, name, 0, e) < 0)
+                log_error("%s", e->msg);
             if (!stage_stop && !db_conn(L->db))
-                stage_db_wait(L, &e);
+                stage_db_wait(L, e);
             else if (!stage_stop)
                 sleep(1);
         } else {
-            stage_retry(L, &job, e.msg);
+            stage_retry(L, job, e->msg);
         }
         break;
     case STAGE_FAIL:
         if (st != ST_INCOMING) {
-            stage_fail(L, &job, e.msg, job.attempt);
+            stage_fail(L, job, e->msg, job->attempt);
             break;
         }
         /* in incoming a failure is a bad drop */
         __attribute__((fallthrough));
     case STAGE_REJECT: {
         struct err e2 = {0};
-        if (job.out_path)
-            fsu_remove_tree(job.out_path, NULL);
-        while (transit_reject(&L->sp, L->db, L->worker, name, job.path, id, e.msg, &e2) < 0) {
+        if (job->out_path)
+            fsu_remove_tree(job->out_path, NULL);
+        while (transit_reject(&L->sp, L->db, L->worker, name, job->path, id, e->msg, &e2) < 0) {
             if (e2.kind != ERR_TRANSIENT || stage_db_wait(L, &e2) < 0) {
                 log_error("%s: cannot reject: %s; left in place", name, e2.msg);
                 spool_unclaim(&L->w, name, 0, &e2);
@@ -391,14 +412,60 @@ stage_process(struct stage_loop *L, const char *name)
         break;
     }
     case STAGE_WAIT:
-        if (spool_unclaim(&L->w, name, (time_t)job.wait_until, &e) < 0)
-            log_order(LOG_ERR, id, "%s", e.msg);
+        if (spool_unclaim(&L->w, name, (time_t)job->wait_until, e) < 0)
+            log_order(LOG_ERR, id, "%s", e->msg);
         break;
     case STAGE_SKIP:
         break;
     }
-    stage_job_clear(&job);
+    stage_job_clear(job);
+}
+
+/* Claims and works on one entry.  Returns 1 when it did something. */
+static int
+stage_process(struct stage_loop *L, const char *name)
+{
+    struct stage_job job;
+    int rc = stage_job_prepare(L, name, &job);
+    if (rc <= 0)
+        return rc < 0;
+    struct err e = {0};
+    enum stage_result res = L->ops->handle(&L->ctx, &job, &e);
+    stage_job_conclude(L, &job, res, &e);
     return 1;
+}
+
+/* The handler's batch size this pass: 1 (one entry at a time) unless the
+ * stage has both batch hooks and asks for more. */
+static size_t
+stage_batch_size(struct stage_loop *L)
+{
+    if (!L->batch || !L->batch->batch_size || !L->batch->handle_batch)
+        return 1;
+    int n = L->batch->batch_size(&L->ctx);
+    return n > 1 ? (size_t)n : 1;
+}
+
+/* Hands n prepared jobs to the batch handler at once, then concludes each
+ * with its own result.  A stop request that came while they were being
+ * claimed puts them all back unworked (STAGE_RETRY after a stop counts no
+ * attempt), rather than starting work that would be cut short. */
+static void
+stage_batch_run(struct stage_loop *L, struct stage_job *jobs, size_t n,
+                enum stage_result *results, struct err *errs)
+{
+    for (size_t i = 0; i < n; i++) {
+        results[i] = STAGE_RETRY;
+        err_clear(&errs[i]);
+    }
+    if (!stage_stop)
+        L->batch->handle_batch(&L->ctx, jobs, n, results, errs);
+    for (size_t i = 0; i < n; i++) {
+        if (stage_stop && results[i] == STAGE_RETRY && errs[i].kind == ERR_NONE)
+            err_set(&errs[i], ERR_TRANSIENT, "stopped: shutting down");
+        stage_job_conclude(L, &jobs[i], results[i], &errs[i]);
+        sd_notify(0, "WATCHDOG=1");
+    }
 }
 
 /* One pass over the directory.  Returns how many entries were worked on;
@@ -416,6 +483,17 @@ stage_pass(struct stage_loop *L, long long *next_due)
     }
     long long now = stage_now();
     int worked = 0;
+    size_t batch = stage_batch_size(L), nb = 0;
+    struct stage_job *jobs = NULL;
+    enum stage_result *results = NULL;
+    struct err *errs = NULL;
+    if (batch > 1) {
+        jobs = calloc(batch, sizeof *jobs);
+        results = calloc(batch, sizeof *results);
+        errs = calloc(batch, sizeof *errs);
+        if (!jobs || !results || !errs)
+            abort();
+    }
     for (size_t i = 0; i < n && !stage_stop; i++) {
         /* In incoming every drop is due: its mtime is the shop's to set. */
         if (L->ops->state != ST_INCOMING && list[i].due > now) {
@@ -425,9 +503,30 @@ stage_pass(struct stage_loop *L, long long *next_due)
         }
         if (stage_is_ignored(L, list[i].name))
             continue;
-        worked += stage_process(L, list[i].name);
+        if (batch > 1) {
+            /* Claim until the batch is full, then work on all of it at once. */
+            int rc = stage_job_prepare(L, list[i].name, &jobs[nb]);
+            if (rc < 0)
+                worked++;
+            else if (rc > 0 && ++nb == batch) {
+                stage_batch_run(L, jobs, nb, results, errs);
+                worked += (int)nb;
+                nb = 0;
+            }
+        } else {
+            worked += stage_process(L, list[i].name);
+        }
         sd_notify(0, "WATCHDOG=1");
     }
+    /* What is claimed is worked on (or put back) even after a stop request:
+     * no entry stays in this worker's area. */
+    if (nb) {
+        stage_batch_run(L, jobs, nb, results, errs);
+        worked += (int)nb;
+    }
+    free(jobs);
+    free(results);
+    free(errs);
     spool_entries_free(list, n);
     return worked;
 }
@@ -545,12 +644,20 @@ stage_finish(struct stage_loop *L)
 int
 stage_main(int argc, char **argv, const struct stage_ops *ops)
 {
+    return stage_main_batch(argc, argv, ops, NULL);
+}
+
+int
+stage_main_batch(int argc, char **argv, const struct stage_ops *ops,
+                 const struct stage_batch_ops *batch)
+{
     static const struct option longopts[] = {
         {"config", required_argument, NULL, 'c'}, {"once", no_argument, NULL, 'o'},
         {"worker", required_argument, NULL, 'w'}, {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}};
     struct stage_loop L = {0};
     L.ops = ops;
+    L.batch = batch;
     const char *cfgpath = getenv("STORYPRESS_CONFIG"), *worker_opt = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {

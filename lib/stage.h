@@ -66,8 +66,28 @@ struct stage_ops {
     void (*fini)(struct stage_ctx *ctx);
 };
 
+/* Optional batch mode.  It is a struct of its own rather than more members
+ * of struct stage_ops, whose positional initialisers in every stage would
+ * otherwise miss fields.
+ * batch_size, asked once per pass, says how many entries to claim before
+ * handing them to handle_batch together; NULL or a result of 1 or less
+ * keeps the one-at-a-time path through handle.  handle_batch sets
+ * results[i] and, on a failure, errs[i] for each of the n jobs (results
+ * start as STAGE_RETRY, errs cleared); each job is then concluded on its
+ * own, exactly as after handle.  Entries whose claim was lost or whose
+ * order.json could not be loaded never reach it. */
+struct stage_batch_ops {
+    int (*batch_size)(struct stage_ctx *ctx);
+    void (*handle_batch)(struct stage_ctx *ctx, struct stage_job *jobs, size_t n,
+                         enum stage_result *results, struct err *errs);
+};
+
 /* Runs the daemon; returns the process exit status. */
 int stage_main(int argc, char **argv, const struct stage_ops *ops);
+
+/* The same with batch mode (batch may be NULL: stage_main()). */
+int stage_main_batch(int argc, char **argv, const struct stage_ops *ops,
+                     const struct stage_batch_ops *batch);
 
 /* The delay before attempt number `attempt` + 1, with jitter: base × 2^(attempt-1),
  * at most cap, then a random 50–100 % of that.  rnd in [0,1). */

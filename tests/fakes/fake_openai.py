@@ -22,7 +22,7 @@ stdout; exits by itself after --timeout seconds, or on SIGTERM.
 
 Misbehaviour on demand, from flags at start or POST /__control with JSON
 {"mode": M, "count": N, "fraction": F, "endpoint": "chat"|"images"|"all",
- "latency_ms": N, "retry_after": S, "jpeg": FILE}:
+ "match": TEXT, "latency_ms": N, "retry_after": S, "jpeg": FILE}:
   mode  ok | rate_limit (429 rate_limit_exceeded, Retry-After and
         x-ratelimit-reset-requests) | quota (429 insufficient_quota) |
         unauthorized (401) | policy (400 content_policy_violation) |
@@ -33,8 +33,13 @@ Misbehaviour on demand, from flags at start or POST /__control with JSON
         png (a PNG even when jpeg was asked)
   count the next N matching requests get the mode (-1: all of them)
   fraction  or this share of them (seeded random, --seed)
+  match only requests whose body holds TEXT get the mode (e.g. one book's
+        character, "6-year-old"); "" (the default): every request
 GET /__stats answers the counts: requests per endpoint, faults served,
-auth failures, images served, the last image prompts, peak concurrency.
+auth failures, images served, the last image prompts, peak concurrency
+(peak_in_flight), and image_log: the last 400 image requests, each
+{"book": the prompt's character line, "t0", "t1": arrival and answer in
+seconds since the fake started}, so a test can see books overlap.
 """
 
 import argparse
@@ -86,9 +91,12 @@ class Fake:
         self.latency_ms = args.latency_ms
         self.retry_after = args.retry_after
         self.jpeg = args.jpeg
+        self.match = ""
+        self.t_start = time.monotonic()
         self.stats = {"chat": 0, "images": 0, "faults": 0, "auth_failures": 0,
                       "bad_requests": 0, "images_served": 0, "in_flight": 0,
-                      "peak_in_flight": 0, "prompts": [], "faults_by_mode": {}}
+                      "peak_in_flight": 0, "prompts": [], "faults_by_mode": {},
+                      "image_log": []}
         self.png_cache = {}
 
     def control(self, c):
@@ -99,15 +107,17 @@ class Fake:
                 self.mode = c["mode"]
                 self.count = c.get("count", -1)
                 self.fraction = c.get("fraction", 0.0)
-            for k in ("endpoint", "latency_ms", "retry_after", "jpeg"):
+            for k in ("endpoint", "latency_ms", "retry_after", "jpeg", "match"):
                 if k in c:
                     setattr(self, k, c[k])
 
-    def fault_for(self, endpoint):
+    def fault_for(self, endpoint, body=""):
         """The misbehaviour for this request, or "ok"; counts it down."""
         with self.lock:
             m = self.mode
             if m == "ok":
+                return "ok"
+            if self.match and self.match not in body:
                 return "ok"
             if self.endpoint not in ("all", endpoint):
                 return "ok"
@@ -266,16 +276,23 @@ class Handler(BaseHTTPRequestHandler):
                                            "invalid_request_error", "unknown_url"))
             return
         endpoint = "chat" if self.path.endswith("completions") else "images"
+        t0 = time.monotonic() - fake.t_start
         with fake.lock:
             fake.stats[endpoint] += 1
             fake.stats["in_flight"] += 1
             fake.stats["peak_in_flight"] = max(fake.stats["peak_in_flight"],
                                                fake.stats["in_flight"])
+        self.book = ""
         try:
             self.api(fake, endpoint)
         finally:
             with fake.lock:
                 fake.stats["in_flight"] -= 1
+                if endpoint == "images":
+                    log = fake.stats["image_log"]
+                    log.append({"book": self.book, "t0": round(t0, 4),
+                                "t1": round(time.monotonic() - fake.t_start, 4)})
+                    del log[:-400]
 
     def bad(self, fake, message, param=None):
         with fake.lock:
@@ -284,6 +301,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def api(self, fake, endpoint):
         rq = self.read_json()
+        if endpoint == "images" and isinstance(rq, dict) and isinstance(rq.get("prompt"), str):
+            found = re.search(r"^The main character.*$", rq["prompt"], re.M)
+            self.book = found.group(0) if found else ""
         if fake.latency_ms:
             time.sleep(fake.latency_ms / 1000.0)
         auth = self.headers.get("Authorization", "")
@@ -301,7 +321,7 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(rq.get("model"), str) or not rq["model"]:
             self.bad(fake, "you must provide a model parameter", "model")
             return
-        mode = fake.fault_for(endpoint)
+        mode = fake.fault_for(endpoint, json.dumps(rq, ensure_ascii=False))
         if mode == "rate_limit":
             ra = str(fake.retry_after)
             self.send_json(429, error_body(
