@@ -27,6 +27,7 @@ Misbehaviour on demand, from flags at start or POST /__control with JSON
         x-ratelimit-reset-requests) | quota (429 insufficient_quota) |
         unauthorized (401) | policy (400 content_policy_violation) |
         server_error (500) | truncated (200, JSON cut in half) |
+        cut (200, the connection closed mid-body) |
         invalid_json (200, not JSON) | length (finish_reason "length") |
         refusal (message.refusal set) | bad_story (a story breaking the
         schema: an unknown setting) | small (an image of half the size) |
@@ -45,6 +46,7 @@ seconds since the fake started}, so a test can see books overlap.
 import argparse
 import base64
 import json
+import socket
 import random
 import re
 import signal
@@ -56,7 +58,7 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODES = {"ok", "rate_limit", "quota", "unauthorized", "policy", "server_error",
-         "truncated", "invalid_json", "length", "refusal", "bad_story", "small", "png"}
+         "truncated", "cut", "invalid_json", "length", "refusal", "bad_story", "small", "png"}
 CHAT_ONLY = {"length", "refusal", "bad_story"}
 IMAGE_ONLY = {"small", "png"}
 
@@ -356,6 +358,21 @@ class Handler(BaseHTTPRequestHandler):
 
     def answer(self, obj, mode):
         data = json.dumps(obj).encode()
+        if mode == "cut":
+            # The connection closes mid-body: the headers promise the whole
+            # answer, half of it comes, then nothing.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data[: len(data) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         if mode == "truncated":
             data = data[: len(data) // 2]
         elif mode == "invalid_json":

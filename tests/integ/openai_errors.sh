@@ -3,7 +3,8 @@
 # the story stage: insufficient quota, a refused key and a content-policy
 # refusal fail the order at once (failed/, with the reason in words); a
 # server error and a timeout defer it (still in story/, attempts 1,
-# last_error set), and it goes on once the fake is well again; a rate
+# last_error set), and so does a connection closed mid-body; each goes on
+# once the fake is well again; a rate
 # limit is waited out (Retry-After) and the order goes on in the same pass.
 . "$SRCDIR/tests/lib/common.sh"
 . "$SRCDIR/tests/integ/openai_lib.sh"
@@ -45,6 +46,7 @@ transient() {
 transient server_error E4 "server error (HTTP 500)"
 fake_ctl '{"latency_ms": 4000}'
 transient ok E5 "no complete answer"
+transient cut E7 "transfer closed with"
 
 # A rate limit: Retry-After 1 s, waited out in the same pass.
 fake_ctl '{"mode": "rate_limit", "count": 2, "retry_after": 1}'
