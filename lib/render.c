@@ -765,6 +765,20 @@ render_pdf_new(struct render_book *bk, struct render_out *o, double w, double h,
     return s;
 }
 
+/* Ends a PDF: the context goes, the surface is finished (which writes the
+ * file) and checked, unless an earlier step failed already (rc). */
+static int
+render_pdf_close(cairo_t *cr, cairo_surface_t *s, struct render_out *o, const char *name,
+                 int rc, struct err *e)
+{
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    if (rc == 0)
+        rc = render_cairo_ok(NULL, s, o, name, e);
+    cairo_surface_destroy(s);
+    return rc;
+}
+
 static int
 render_interior(struct render_book *bk, struct render_out *o, struct err *e)
 {
@@ -811,12 +825,7 @@ render_interior(struct render_book *bk, struct render_out *o, struct err *e)
             rc = render_cairo_ok(cr, s, o, "interior.pdf", e);
         }
     }
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (rc == 0)
-        rc = render_cairo_ok(NULL, s, o, "interior.pdf", e);
-    cairo_surface_destroy(s);
-    return rc;
+    return render_pdf_close(cr, s, o, "interior.pdf", rc, e);
 }
 
 /* ---- the cover ------------------------------------------------------------------ */
@@ -994,12 +1003,7 @@ render_cover(struct render_book *bk, struct render_out *o, struct err *e)
         cairo_show_page(cr);
         rc = render_cairo_ok(cr, s, o, "cover.pdf", e);
     }
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (rc == 0)
-        rc = render_cairo_ok(NULL, s, o, "cover.pdf", e);
-    cairo_surface_destroy(s);
-    return rc;
+    return render_pdf_close(cr, s, o, "cover.pdf", rc, e);
 }
 
 /* ---- the book ------------------------------------------------------------------- */
