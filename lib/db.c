@@ -606,10 +606,19 @@ int
 db_record_reject(struct db *db, const char *entry, const char *order_id, const char *reason,
                  const char *worker, struct err *e)
 {
-    const char *p[] = {entry, order_id, reason, worker};
+    return db_record_reject_once(db, entry, order_id, reason, worker, NULL, e);
+}
+
+int
+db_record_reject_once(struct db *db, const char *entry, const char *order_id,
+                      const char *reason, const char *worker, const char *drop_key,
+                      struct err *e)
+{
+    const char *p[] = {entry, order_id, reason, worker, drop_key};
     return db_run(db, e,
-                  "INSERT INTO rejects (entry, order_id, reason, worker) VALUES ($1, $2, $3, $4)",
-                  4, p);
+                  "INSERT INTO rejects (entry, order_id, reason, worker, drop_key)"
+                  " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (drop_key) DO NOTHING",
+                  5, p);
 }
 
 int

@@ -108,6 +108,12 @@ int db_order_attempts(struct db *db, const char *order_id, int *attempts, struct
 int db_record_reject(struct db *db, const char *entry, const char *order_id,
                      const char *reason, const char *worker, struct err *e);
 
+/* The same, recorded at most once for drop_key (the drop's identity: see
+ * transit_reject); a second call with the same key records nothing. */
+int db_record_reject_once(struct db *db, const char *entry, const char *order_id,
+                          const char *reason, const char *worker, const char *drop_key,
+                          struct err *e);
+
 /* One row in api_calls. */
 struct db_api_call {
     const char *order_id, *provider, *model, *kind;

@@ -98,7 +98,18 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
     if (fsu_write_atomic(scratch, "reason", text, strlen(text), e) < 0)
         goto drop_scratch;
     name = transit_reject_name(sp, entry);
-    if (db_record_reject(db, name, id, reason, worker, e) < 0)
+    /* The drop's identity survives the renames of its claim: a retry after a
+     * crash between the record and the move records nothing new. */
+    struct stat dst;
+    char key[128];
+    if (lstat(src, &dst) < 0) {
+        err_errno(e, errno, "%s", src);
+        goto drop_scratch;
+    }
+    snprintf(key, sizeof key, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)dst.st_dev,
+             (unsigned long long)dst.st_ino, (long long)dst.st_size,
+             (long long)dst.st_mtim.tv_sec, dst.st_mtim.tv_nsec);
+    if (db_record_reject_once(db, name, id, reason, worker, key, e) < 0)
         goto drop_scratch; /* not recorded: the drop stays claimed, for a later try */
     /* rename(2) moves a symlink, a FIFO or a device without opening it. */
     if (rename(src, inside) < 0) {

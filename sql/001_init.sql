@@ -50,7 +50,10 @@ CREATE TABLE rejects (
     order_id    text,
     reason      text NOT NULL,
     worker      text NOT NULL,
-    at          timestamptz NOT NULL DEFAULT now()
+    at          timestamptz NOT NULL DEFAULT now(),
+    -- the drop itself (device, inode, size, mtime): a worker that dies after
+    -- recording and before the rename records the same drop once, not twice
+    drop_key    text UNIQUE
 );
 CREATE INDEX rejects_at_idx ON rejects (at);
 

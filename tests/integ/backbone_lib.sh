@@ -107,15 +107,9 @@ check_final() { # DIR [crash]
     || fail "rejects rows differ from rejected/: $(head -n 20 "$TESTTMP/dbrej.diff")"
   local rows
   rows=$(sql "SELECT count(*) FROM rejects")
-  if [ "${2:-}" = crash ]; then
-    # A worker killed after the server committed a reject's row and before
-    # the rename leaves the row; the retry records the same entry again
-    # (the database one step ahead, as designed).  Known, reported.
-    [ "$rows" = "$(count rejected)" ] ||
-      echo "known issue: $((rows - $(count rejected))) repeated rejects rows after crashes"
-  else
-    [ "$rows" = "$(count rejected)" ] || fail "$rows rejects rows for $(count rejected) entries in rejected/"
-  fi
+  # Even after crashes between a reject's record and its rename: the row is
+  # keyed by the drop itself (rejects.drop_key), so the retry adds none.
+  [ "$rows" = "$(count rejected)" ] || fail "$rows rejects rows for $(count rejected) entries in rejected/"
   # Scratch folders of interrupted rejects hold a reason at most, never a drop.
   local held
   held=$(find "$SPOOL/rejected" -mindepth 2 -maxdepth 2 -path "$SPOOL/rejected/.*" ! -name reason ! -name '.reason.tmp*')
