@@ -1,5 +1,5 @@
-# Faults: the disk fills up in the middle of the art and pdf stages.  The
-# spool lives on a small tmpfs; three books do not fit.  Each stage must
+# Faults: the disk fills up in the middle of the art stage, then of the pdf
+# stage.  The spool lives on a small tmpfs; three books do not fit.  Each stage must
 # treat ENOSPC as transient (defer, never fail, never leave a partial file
 # that a later stage takes for whole), keep running, and finish every order
 # by itself once space is back (the tmpfs grown) within a backoff period.
@@ -15,7 +15,8 @@ write_conf "retry_base = 1" "retry_cap = 2" "max_attempts = 1000" "rescan_interv
 tool=$BUILD/storypress
 "$tool" migrate >/dev/null
 for i in 1 2 3; do make_order "D$i" 'book.style="watercolour"' > "$TESTTMP/D$i.json"; drop "$TESTTMP/D$i.json"; done
-for st in incoming story art pdf print; do
+# Phase 1, art: every stage but pdf runs; the pictures fill the disk.
+for st in incoming story art print; do
   "$BUILD/storypress-$st" 2>>"$TESTTMP/$st.log" & done
 # Wait until the disk is full and some stage has been told so.
 full() { grep -qi "no space left" "$TESTTMP"/*.log; }
@@ -35,8 +36,23 @@ except FileNotFoundError:
     sys.exit(0)
 sys.exit(not (d[:2] == b"\xff\xd8" and d[-2:] == b"\xff\xd9"))' "$f" || fail "$f is not a whole JPEG"
 done
-echo "space back"
+echo "space back for art"
 mount -o remount,size=200m "$mnt"
+in_pdf() { [ "$(count pdf)" = 3 ]; }
+wait_until 90 in_pdf || { "$tool" status; fail "the pictures were not finished once space was back"; }
+# Phase 2, pdf: a ballast file takes the space that is left, then the pdf
+# stage starts and meets the full disk while writing the books.
+dd if=/dev/zero of="$mnt/ballast" bs=1M 2>/dev/null || true
+"$BUILD/storypress-pdf" 2>>"$TESTTMP/pdf.log" &
+pdf_full() { grep -qi "no space left" "$TESTTMP/pdf.log"; }
+wait_until 60 pdf_full || { tail -n 5 "$TESTTMP/pdf.log"; fail "the pdf stage never met the full disk"; }
+sleep 2
+[ "$(count failed)" = 0 ] || fail "an order failed in pdf because of the full disk"
+[ "$(count pdf)" = 3 ] || fail "orders left pdf/ on a full disk: $(count pdf) there"
+for p in $(jobs -p); do kill -0 "$p" || fail "a daemon died on the full disk"; done
+find "$SPOOL" -name 'interior.pdf' | grep -q . && fail "a half-written book was left under its final name"
+echo "space back for pdf"
+rm -f "$mnt/ballast"
 done_all() { [ "$(count done)" = 3 ]; }
 wait_until 90 done_all || { "$tool" status; tail -n 5 "$TESTTMP"/*.log; fail "orders did not finish after the disk was freed"; }
 [ "$(count failed)" = 0 ] || fail "failed orders"
@@ -45,4 +61,4 @@ for i in 1 2 3; do
 done
 "$tool" fsck || fail "fsck"
 grep -h -m1 "no space left" "$TESTTMP"/*.log || true
-ok "the disk filled mid-run; orders waited and all finished once space was back"
+ok "the disk filled in art, then in pdf; orders waited and all finished once space was back"
