@@ -151,8 +151,12 @@ tool_main_usage(FILE *out)
             "    hand (every move is recorded in the database) and checks the spool\n"
             "    against the database.\n\n"
             "COMMANDS\n");
-    for (const struct tool_cmd *c = tool_cmds; c->name; c++)
-        fprintf(out, "    %-44s %s\n", c->synopsis, c->summary);
+    for (const struct tool_cmd *c = tool_cmds; c->name; c++) {
+        if (strlen(c->synopsis) <= 40)
+            fprintf(out, "    %-40s  %s\n", c->synopsis, c->summary);
+        else /* a long synopsis gets its own line */
+            fprintf(out, "    %s\n    %-40s  %s\n", c->synopsis, "", c->summary);
+    }
     fprintf(out,
             "\nOPTIONS\n"
             "    -c, --config FILE   configuration file (default: $STORYPRESS_CONFIG, else\n"
