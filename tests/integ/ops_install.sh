@@ -74,7 +74,7 @@ done
 ok "man pages render without warnings"
 
 # Every command of the tool is in storypress(8), every key in storypress.conf(5).
-cmds=$("$BUILD/storypress" --help | sed -n '/^COMMANDS/,/^$/p' | awk 'NR > 1 && NF {print $1}')
+cmds=$("$BUILD/storypress" --help | sed -n '/^COMMANDS/,/^$/p' | awk '/^    [^ ]/ {print $1}')
 [ -n "$cmds" ] || fail "no commands in storypress --help"
 for c in $cmds; do
   grep -Eq "^\.BI? \"?$c( |\"|$)" "$SRCDIR/man/storypress.8" || fail "storypress.8 lacks the command $c"
