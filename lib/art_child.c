@@ -748,7 +748,7 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
     if (sleeping) {
         /* A little mattress and a pillow: the child lies on its back, head
          * to the left. */
-        art_path_rrect(cr, -82, -15, 146, 15, 5);
+        shape_round_rect(cr, -82, -15, 146, 15, 5);
         art_pen_fill(p, art_hex(0xf2ece0), ART_FG);
         art_path_ellipse(cr, -58, -27, 22, 11);
         art_pen_fill(p, art_hex(0xffffff), ART_FG);
@@ -782,10 +782,10 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
     cairo_translate(cr, 0, HIP_Y);
     cairo_rotate(cr, po->lean * M_PI / 180);
     cairo_translate(cr, 0, -HIP_Y);
-    art_path_rrect(cr, -4, SHOULDER_Y - 9, 8, 9, 3);
+    shape_round_rect(cr, -4, SHOULDER_Y - 9, 8, 9, 3);
     art_pen_fill(p, art_darker(skin, 0.1), ART_FG | ART_NOSHADOW);
     /* Trousers' seat and the shirt. */
-    art_path_rrect(cr, -11.5, HIP_Y - 5, 23, 9, 4);
+    shape_round_rect(cr, -11.5, HIP_Y - 5, 23, 9, 4);
     art_pen_fill(p, bottom, ART_FG | ART_NOSHADOW);
     cairo_move_to(cr, -10.5, SHOULDER_Y - 3);
     cairo_curve_to(cr, -4, SHOULDER_Y - 5, 4, SHOULDER_Y - 5, 10.5, SHOULDER_Y - 3);
@@ -826,7 +826,7 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
         child_book(p, (lhx + rhx) / 2, (lhy + rhy) / 2 - 1);
     if (sleeping) {
         /* The quilt, tucked up to the chin. */
-        art_path_rrect(cr, -25, SHOULDER_Y - 4, 50, 66, 8);
+        shape_round_rect(cr, -25, SHOULDER_Y - 4, 50, 66, 8);
         art_pen_fill(p, art_hex(0x7aa6e0), ART_FG);
         for (int i = 0; i < 6; i++)
             art_path_star(cr, (i & 1) ? 9 : -9, SHOULDER_Y + 6 + i * 10, 3.5, 1.6, 0);

@@ -16,6 +16,8 @@
 #define STORYPRESS_ART_DRAW_H
 
 #include <cairo.h>
+
+#include "shape.h"
 #include <jansson.h>
 #include <stdint.h>
 
@@ -96,7 +98,6 @@ void art_pen_paper(struct art_pen *p, int w, int h);
 /* Path helpers (they add to the current path). */
 void art_path_circle(cairo_t *cr, double x, double y, double r);
 void art_path_ellipse(cairo_t *cr, double x, double y, double rx, double ry);
-void art_path_rrect(cairo_t *cr, double x, double y, double w, double h, double r);
 /* A soft irregular blob around (x, y): clouds, bushes, puddles. */
 void art_path_blob(cairo_t *cr, uint32_t *rng, double x, double y, double rx, double ry,
                    double wobble);

@@ -297,12 +297,12 @@ obj_horse_body(struct art_pen *p, struct art_rgb coat, struct art_rgb mane, int 
     cairo_curve_to(cr, -60, -30, -56, -44, -48, -48);
     cairo_close_path(cr);
     art_pen_fill(p, mane, ART_FG);
-    art_path_rrect(cr, -52, -66, 92, 36, 18);
+    shape_round_rect(cr, -52, -66, 92, 36, 18);
     art_pen_fill(p, coat, ART_FG);
     for (int i = 0; i < 2; i++) {
         double x = i ? 26 : -36;
         obj_line(p, x, -38, x + 2, -6, 10, coat);
-        art_path_rrect(cr, x - 4.5, -8, 13, 8, 2);
+        shape_round_rect(cr, x - 4.5, -8, 13, 8, 2);
         art_pen_fill(p, hoof, ART_FG | ART_NOSHADOW);
     }
     cairo_move_to(cr, 22, -60);
@@ -311,7 +311,7 @@ obj_horse_body(struct art_pen *p, struct art_rgb coat, struct art_rgb mane, int 
     cairo_curve_to(cr, 50, -74, 44, -64, 40, -54);
     cairo_close_path(cr);
     art_pen_fill(p, coat, ART_FG);
-    art_path_rrect(cr, 34, -102, 30, 22, 10);
+    shape_round_rect(cr, 34, -102, 30, 22, 10);
     art_pen_fill(p, coat, ART_FG);
     art_path_ellipse(cr, 60, -86, 10, 8);
     art_pen_fill(p, art_lighter(coat, 0.35), ART_FG | ART_NOSHADOW);
@@ -541,7 +541,7 @@ obj_turtle(struct art_pen *p, uint32_t *rng)
         art_path_circle(cr, -30 + i * 20, -28 - (i == 1) * 10, 8);
     }
     art_pen_fill(p, art_lighter(shell, 0.3), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -58, -16, 106, 7, 3.5);
+    shape_round_rect(cr, -58, -16, 106, 7, 3.5);
     art_pen_fill(p, art_hex(0xe8d08a), ART_FG | ART_NOSHADOW);
     obj_eye(p, 60, -44, 3.2);
     obj_smile(p, 62, -34, 4);
@@ -637,17 +637,17 @@ obj_robot(struct art_pen *p, uint32_t *rng)
     (void)rng;
     obj_line(p, -12, -30, -12, -6, 8, dark);
     obj_line(p, 12, -30, 12, -6, 8, dark);
-    art_path_rrect(cr, -20, -8, 16, 8, 3);
-    art_path_rrect(cr, 4, -8, 16, 8, 3);
+    shape_round_rect(cr, -20, -8, 16, 8, 3);
+    shape_round_rect(cr, 4, -8, 16, 8, 3);
     art_pen_fill(p, dark, ART_FG);
     obj_line(p, -26, -56, -38, -36, 7, dark);
     obj_line(p, 26, -56, 38, -70, 7, dark);
     art_path_circle(cr, -38, -34, 5);
     art_path_circle(cr, 38, -72, 5);
     art_pen_fill(p, art_hex(0xf0604a), ART_FG);
-    art_path_rrect(cr, -26, -62, 52, 36, 8);
+    shape_round_rect(cr, -26, -62, 52, 36, 8);
     art_pen_fill(p, metal, ART_FG);
-    art_path_rrect(cr, -14, -54, 28, 16, 4);
+    shape_round_rect(cr, -14, -54, 28, 16, 4);
     art_pen_fill(p, art_hex(0x3a4458), ART_FG | ART_NOSHADOW);
     static const uint32_t lamps[] = {0xf0604a, 0xf6c63a, 0x6ad08a};
     for (int i = 0; i < 3; i++) {
@@ -657,9 +657,9 @@ obj_robot(struct art_pen *p, uint32_t *rng)
     obj_line(p, 0, -92, 0, -102, 2.5, dark);
     art_path_circle(cr, 0, -103, 4);
     art_pen_fill(p, art_hex(0xf0604a), ART_FG | ART_NOLIGHT);
-    art_path_rrect(cr, -24, -94, 48, 30, 10);
+    shape_round_rect(cr, -24, -94, 48, 30, 10);
     art_pen_fill(p, metal, ART_FG);
-    art_path_rrect(cr, -18, -89, 36, 20, 7);
+    shape_round_rect(cr, -18, -89, 36, 20, 7);
     art_pen_fill(p, art_hex(0x2a3a58), ART_FG | ART_NOSHADOW);
     for (int s = -1; s <= 1; s += 2) {
         art_path_circle(cr, s * 8, -81, 3.4);
@@ -680,24 +680,24 @@ obj_train(struct art_pen *p, uint32_t *rng)
         art_pen_fill(p, art_hex(0xeef0f4), ART_FG | ART_NOSHADOW);
     }
     /* The carriage behind the engine. */
-    art_path_rrect(cr, -108, -60, 66, 44, 6);
+    shape_round_rect(cr, -108, -60, 66, 44, 6);
     art_pen_fill(p, art_hex(0xf6c63a), ART_FG);
     for (int i = 0; i < 2; i++) {
-        art_path_rrect(cr, -100 + i * 30, -52, 22, 16, 4);
+        shape_round_rect(cr, -100 + i * 30, -52, 22, 16, 4);
         art_pen_fill(p, art_hex(0xdff0fa), ART_FG | ART_NOSHADOW);
     }
     obj_line(p, -44, -22, -36, -22, 4, art_hex(0x5a5a66));
-    art_path_rrect(cr, -36, -70, 34, 54, 4);
+    shape_round_rect(cr, -36, -70, 34, 54, 4);
     art_pen_fill(p, red, ART_FG);
-    art_path_rrect(cr, -30, -64, 22, 18, 3);
+    shape_round_rect(cr, -30, -64, 22, 18, 3);
     art_pen_fill(p, art_hex(0xdff0fa), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -40, -76, 42, 10, 3);
+    shape_round_rect(cr, -40, -76, 42, 10, 3);
     art_pen_fill(p, blue, ART_FG);
-    art_path_rrect(cr, -4, -50, 62, 34, 14);
+    shape_round_rect(cr, -4, -50, 62, 34, 14);
     art_pen_fill(p, blue, ART_FG);
-    art_path_rrect(cr, 40, -74, 14, 26, 3);
+    shape_round_rect(cr, 40, -74, 14, 26, 3);
     art_pen_fill(p, red, ART_FG);
-    art_path_rrect(cr, 36, -80, 22, 8, 3);
+    shape_round_rect(cr, 36, -80, 22, 8, 3);
     art_pen_fill(p, art_hex(0x3a3a46), ART_FG | ART_NOSHADOW);
     art_path_circle(cr, 58, -36, 5);
     art_pen_fill(p, art_hex(0xfff0a0), ART_FG | ART_NOLIGHT);
@@ -726,7 +726,7 @@ obj_car(struct art_pen *p, uint32_t *rng)
         cairo_close_path(cr);
         art_pen_fill(p, art_hex(0xdff0fa), ART_FG | ART_NOSHADOW);
     }
-    art_path_rrect(cr, -82, -50, 164, 36, 16);
+    shape_round_rect(cr, -82, -50, 164, 36, 16);
     art_pen_fill(p, red, ART_FG);
     art_path_circle(cr, 76, -36, 6);
     art_pen_fill(p, art_hex(0xfff0a0), ART_FG | ART_NOLIGHT | ART_NOSHADOW);
@@ -785,7 +785,7 @@ obj_plane(struct art_pen *p, uint32_t *rng)
     cairo_curve_to(cr, 10, -32, -40, -40, -60, -56);
     cairo_close_path(cr);
     art_pen_fill(p, body, ART_FG);
-    art_path_rrect(cr, -14, -56, 36, 12, 6);
+    shape_round_rect(cr, -14, -56, 36, 12, 6);
     art_pen_fill(p, wing, ART_FG);
     for (int i = 0; i < 3; i++) {
         art_path_circle(cr, -10 + i * 14, -62, 4);
@@ -876,7 +876,7 @@ obj_bicycle(struct art_pen *p, uint32_t *rng)
     cairo_move_to(cr, 48, -28);
     cairo_line_to(cr, 30, -80);
     art_pen_stroke(p, frame, 5, ART_FG);
-    art_path_rrect(cr, -40, -78, 22, 6, 3);
+    shape_round_rect(cr, -40, -78, 22, 6, 3);
     art_pen_fill(p, art_hex(0x5a4a44), ART_FG);
     cairo_move_to(cr, 30, -80);
     cairo_line_to(cr, 20, -86);
@@ -892,11 +892,11 @@ obj_book(struct art_pen *p, uint32_t *rng)
 {
     cairo_t *cr = p->cr;
     (void)rng;
-    art_path_rrect(cr, -62, -40, 124, 40, 5);
+    shape_round_rect(cr, -62, -40, 124, 40, 5);
     art_pen_fill(p, art_hex(0x3f7fd8), ART_FG);
-    art_path_rrect(cr, -58, -56, 120, 40, 5);
+    shape_round_rect(cr, -58, -56, 120, 40, 5);
     art_pen_fill(p, art_hex(0xfdf8ec), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -62, -74, 124, 40, 5);
+    shape_round_rect(cr, -62, -74, 124, 40, 5);
     art_pen_fill(p, art_hex(0xe0483c), ART_FG);
     art_path_star(cr, 0, -54, 12, 5, 0);
     art_pen_fill(p, art_hex(0xf6c63a), ART_PLAIN);
@@ -1041,7 +1041,7 @@ obj_shell(struct art_pen *p, uint32_t *rng)
         cairo_line_to(cr, i * 16, -88 + abs(i) * 8);
     }
     art_pen_stroke(p, art_darker(c, 0.25), 3, ART_PLAIN);
-    art_path_rrect(cr, -16, -14, 32, 14, 5);
+    shape_round_rect(cr, -16, -14, 32, 14, 5);
     art_pen_fill(p, art_darker(c, 0.1), ART_FG);
 }
 
@@ -1057,13 +1057,13 @@ obj_treasure(struct art_pen *p, uint32_t *rng)
     for (int i = 0; i < 9; i++)
         art_path_circle(cr, art_rand_in(rng, -36, 36), art_rand_in(rng, -64, -52), 6);
     art_pen_fill(p, gold, ART_FG | ART_NOLIGHT);
-    art_path_rrect(cr, -50, -56, 100, 56, 6);
+    shape_round_rect(cr, -50, -56, 100, 56, 6);
     art_pen_fill(p, wood, ART_FG);
     cairo_rectangle(cr, -50, -50, 100, 6);
     cairo_rectangle(cr, -40, -56, 8, 56);
     cairo_rectangle(cr, 32, -56, 8, 56);
     art_pen_fill(p, gold, ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -8, -44, 16, 16, 3);
+    shape_round_rect(cr, -8, -44, 16, 16, 3);
     art_pen_fill(p, gold, ART_FG);
     art_path_circle(cr, 0, -37, 2.5);
     art_pen_fill(p, obj_ink, ART_PLAIN);
@@ -1109,12 +1109,12 @@ obj_snowman(struct art_pen *p, uint32_t *rng)
     art_pen_fill(p, snow, ART_FG);
     art_path_circle(cr, 0, -84, 14);
     art_pen_fill(p, snow, ART_FG);
-    art_path_rrect(cr, -14, -74, 28, 7, 3);
+    shape_round_rect(cr, -14, -74, 28, 7, 3);
     art_pen_fill(p, art_hex(0xe0483c), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, 6, -72, 8, 18, 3);
+    shape_round_rect(cr, 6, -72, 8, 18, 3);
     art_pen_fill(p, art_hex(0xe0483c), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -15, -98, 30, 4, 2);
-    art_path_rrect(cr, -10, -114, 20, 17, 2);
+    shape_round_rect(cr, -15, -98, 30, 4, 2);
+    shape_round_rect(cr, -10, -114, 20, 17, 2);
     art_pen_fill(p, art_hex(0x34343c), ART_FG);
     obj_eye(p, -5, -88, 2);
     obj_eye(p, 5, -88, 2);
@@ -1140,7 +1140,7 @@ obj_sled(struct art_pen *p, uint32_t *rng)
     art_pen_stroke(p, art_hex(0x8a8a98), 5, ART_FG);
     for (int s = -1; s <= 1; s += 2)
         obj_line(p, s * 36, -8, s * 36, -30, 5, art_hex(0x8a5a3c));
-    art_path_rrect(cr, -64, -46, 124, 18, 6);
+    shape_round_rect(cr, -64, -46, 124, 18, 6);
     art_pen_fill(p, art_hex(0xd0603a), ART_FG);
     for (int i = 0; i < 4; i++) {
         cairo_move_to(cr, -40 + i * 26, -44);
@@ -1155,11 +1155,11 @@ obj_tractor(struct art_pen *p, uint32_t *rng)
     cairo_t *cr = p->cr;
     struct art_rgb green = art_hex(0x4aa850);
     (void)rng;
-    art_path_rrect(cr, -30, -92, 44, 50, 6);
+    shape_round_rect(cr, -30, -92, 44, 50, 6);
     art_pen_fill(p, green, ART_FG);
-    art_path_rrect(cr, -24, -86, 32, 28, 4);
+    shape_round_rect(cr, -24, -86, 32, 28, 4);
     art_pen_fill(p, art_hex(0xdff0fa), ART_FG | ART_NOSHADOW);
-    art_path_rrect(cr, -34, -56, 104, 30, 8);
+    shape_round_rect(cr, -34, -56, 104, 30, 8);
     art_pen_fill(p, green, ART_FG);
     obj_line(p, 52, -56, 52, -76, 5, art_hex(0x5a5a66));
     art_path_circle(cr, 70, -42, 4);
@@ -1184,10 +1184,10 @@ obj_cow(struct art_pen *p, uint32_t *rng)
     for (int i = 0; i < 4; i++)
         obj_line(p, -40 + i * 22 + (i > 1) * 8, -36, -40 + i * 22 + (i > 1) * 8, -5, 10,
                  i & 1 ? art_darker(white, 0.1) : white);
-    art_path_rrect(cr, -54, -74, 100, 44, 20);
+    shape_round_rect(cr, -54, -74, 100, 44, 20);
     art_pen_fill(p, white, ART_FG);
     cairo_save(cr);
-    art_path_rrect(cr, -54, -74, 100, 44, 20);
+    shape_round_rect(cr, -54, -74, 100, 44, 20);
     cairo_clip(cr);
     art_path_blob(cr, rng, -28, -64, 14, 12, 0.25);
     art_path_blob(cr, rng, 14, -46, 16, 10, 0.25);
@@ -1329,9 +1329,9 @@ obj_cake(struct art_pen *p, uint32_t *rng)
     (void)rng;
     art_path_ellipse(cr, 0, -4, 52, 8);
     art_pen_fill(p, art_hex(0xe8e8f0), ART_FG);
-    art_path_rrect(cr, -44, -44, 88, 40, 8);
+    shape_round_rect(cr, -44, -44, 88, 40, 8);
     art_pen_fill(p, art_hex(0xf2a8c0), ART_FG);
-    art_path_rrect(cr, -32, -70, 64, 28, 8);
+    shape_round_rect(cr, -32, -70, 64, 28, 8);
     art_pen_fill(p, art_hex(0xfdf4ec), ART_FG);
     cairo_move_to(cr, -44, -36);
     for (int i = 0; i < 8; i++)
@@ -1359,9 +1359,9 @@ obj_guitar(struct art_pen *p, uint32_t *rng)
     cairo_t *cr = p->cr;
     struct art_rgb wood = art_hex(0xd88a3a);
     (void)rng;
-    art_path_rrect(cr, -5, -100, 10, 60, 3);
+    shape_round_rect(cr, -5, -100, 10, 60, 3);
     art_pen_fill(p, art_hex(0x6a4028), ART_FG);
-    art_path_rrect(cr, -8, -104, 16, 14, 4);
+    shape_round_rect(cr, -8, -104, 16, 14, 4);
     art_pen_fill(p, art_hex(0x5a3420), ART_FG);
     art_path_circle(cr, 0, -26, 24);
     art_path_circle(cr, 0, -52, 17);
@@ -1387,7 +1387,7 @@ obj_paintbrush(struct art_pen *p, uint32_t *rng)
     obj_line(p, -30, 0, -6, -100, 5, wood);
     obj_line(p, 30, 0, 6, -100, 5, wood);
     obj_line(p, 0, 0, 0, -60, 5, art_darker(wood, 0.2));
-    art_path_rrect(cr, -36, -96, 72, 56, 3);
+    shape_round_rect(cr, -36, -96, 72, 56, 3);
     art_pen_fill(p, art_hex(0xfdfbf4), ART_FG);
     static const uint32_t rb[] = {0xf06a6a, 0xf6c63a, 0x6ac87a, 0x5aa8f0};
     for (int i = 0; i < 4; i++) {
@@ -1397,7 +1397,7 @@ obj_paintbrush(struct art_pen *p, uint32_t *rng)
     }
     art_path_circle(cr, 22, -84, 6);
     art_pen_fill(p, art_hex(0xf6c63a), ART_PLAIN);
-    art_path_rrect(cr, -40, -42, 80, 6, 2);
+    shape_round_rect(cr, -40, -42, 80, 6, 2);
     art_pen_fill(p, wood, ART_FG);
     obj_line(p, -24, -44, 14, -50, 3, art_hex(0xe0483c));
     cairo_move_to(cr, 14, -52);
@@ -1418,11 +1418,11 @@ obj_telescope(struct art_pen *p, uint32_t *rng)
     cairo_save(cr);
     cairo_translate(cr, 0, -56);
     cairo_rotate(cr, -0.55);
-    art_path_rrect(cr, -36, -8, 50, 16, 4);
+    shape_round_rect(cr, -36, -8, 50, 16, 4);
     art_pen_fill(p, art_hex(0x3f5aa8), ART_FG);
-    art_path_rrect(cr, 12, -10, 30, 20, 4);
+    shape_round_rect(cr, 12, -10, 30, 20, 4);
     art_pen_fill(p, art_hex(0xd8a83a), ART_FG);
-    art_path_rrect(cr, -46, -5, 12, 10, 2);
+    shape_round_rect(cr, -46, -5, 12, 10, 2);
     art_pen_fill(p, art_hex(0xd8a83a), ART_FG);
     cairo_restore(cr);
 }
@@ -1474,10 +1474,10 @@ obj_lantern(struct art_pen *p, uint32_t *rng)
     cairo_new_sub_path(cr);
     cairo_arc(cr, 0, -86, 10, M_PI, 2 * M_PI);
     art_pen_stroke(p, art_hex(0x3a3a46), 3, ART_FG);
-    art_path_rrect(cr, -22, -80, 44, 10, 3);
-    art_path_rrect(cr, -24, -12, 48, 12, 3);
+    shape_round_rect(cr, -22, -80, 44, 10, 3);
+    shape_round_rect(cr, -24, -12, 48, 12, 3);
     art_pen_fill(p, art_hex(0x3a4a6a), ART_FG);
-    art_path_rrect(cr, -18, -70, 36, 58, 6);
+    shape_round_rect(cr, -18, -70, 36, 58, 6);
     art_pen_fill(p, art_hex(0xffe8a0), ART_FG | ART_NOLIGHT);
     cairo_move_to(cr, 0, -52);
     cairo_curve_to(cr, 8, -40, 6, -30, 0, -28);
@@ -1570,9 +1570,9 @@ obj_gift(struct art_pen *p, uint32_t *rng)
         cairo_close_path(cr);
     }
     art_pen_fill(p, art_hex(0xf6c63a), ART_FG);
-    art_path_rrect(cr, -40, -56, 80, 56, 4);
+    shape_round_rect(cr, -40, -56, 80, 56, 4);
     art_pen_fill(p, art_hex(0x5aa8e0), ART_FG);
-    art_path_rrect(cr, -46, -66, 92, 16, 4);
+    shape_round_rect(cr, -46, -66, 92, 16, 4);
     art_pen_fill(p, art_hex(0x6ab8f0), ART_FG);
     cairo_rectangle(cr, -7, -66, 14, 66);
     art_pen_fill(p, art_hex(0xf6c63a), ART_FG | ART_NOSHADOW);

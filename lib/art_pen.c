@@ -617,21 +617,6 @@ art_path_ellipse(cairo_t *cr, double x, double y, double rx, double ry)
 }
 
 void
-art_path_rrect(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-    if (r > w / 2)
-        r = w / 2;
-    if (r > h / 2)
-        r = h / 2;
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
-}
-
-void
 art_path_blob(cairo_t *cr, uint32_t *rng, double x, double y, double rx, double ry,
               double wobble)
 {

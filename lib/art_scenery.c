@@ -216,7 +216,7 @@ scen_tree(struct art_pen *p, uint32_t *rng, double x, double y, double h, struct
           int flags)
 {
     cairo_t *cr = p->cr;
-    art_path_rrect(cr, x - 0.055 * h, y - 0.5 * h, 0.11 * h, 0.5 * h, 0.03 * h);
+    shape_round_rect(cr, x - 0.055 * h, y - 0.5 * h, 0.11 * h, 0.5 * h, 0.03 * h);
     art_pen_fill(p, art_hex(0x8a5a3c), flags);
     art_path_blob(cr, rng, x, y - 0.66 * h, 0.34 * h, 0.32 * h, 0.1);
     art_pen_fill(p, leaf, flags);
@@ -499,10 +499,10 @@ scen_bench(struct art_pen *p, double x, double y, double s)
         art_pen_fill(p, iron, ART_FG);
     }
     for (int i = 0; i < 2; i++) {
-        art_path_rrect(cr, x - s * 0.55, y - s * (0.52 + i * 0.32), s * 1.1, s * 0.1, s * 0.03);
+        shape_round_rect(cr, x - s * 0.55, y - s * (0.52 + i * 0.32), s * 1.1, s * 0.1, s * 0.03);
         art_pen_fill(p, wood, ART_FG);
     }
-    art_path_rrect(cr, x - s * 0.55, y - s * 0.72, s * 1.1, s * 0.1, s * 0.03);
+    shape_round_rect(cr, x - s * 0.55, y - s * 0.72, s * 1.1, s * 0.1, s * 0.03);
     art_pen_fill(p, wood, ART_FG);
 }
 
@@ -537,7 +537,7 @@ static void
 scen_mushroom(struct art_pen *p, double x, double y, double s)
 {
     cairo_t *cr = p->cr;
-    art_path_rrect(cr, x - s * 0.15, y - s * 0.6, s * 0.3, s * 0.6, s * 0.1);
+    shape_round_rect(cr, x - s * 0.15, y - s * 0.6, s * 0.3, s * 0.6, s * 0.1);
     art_pen_fill(p, art_hex(0xf6ecd8), ART_FG);
     cairo_move_to(cr, x - s * 0.5, y - s * 0.55);
     cairo_curve_to(cr, x - s * 0.5, y - s * 1.15, x + s * 0.5, y - s * 1.15, x + s * 0.5,
@@ -609,7 +609,7 @@ scen_jungle(struct art_pen *p, const struct art_scene *sc, struct art_stage *st,
     /* Trunks and hanging vines. */
     for (int i = 0; i < 3; i++) {
         double x = scen_free_x(st, rng, 0.03, 0.97, 30 * u);
-        art_path_rrect(cr, x - 22 * u, -20, 44 * u, st->horizon + 0.1 * H, 15 * u);
+        shape_round_rect(cr, x - 22 * u, -20, 44 * u, st->horizon + 0.1 * H, 15 * u);
         art_pen_fill(p, art_hex(0x7a5236), ART_FG);
     }
     for (int i = 0; i < 6; i++) {
@@ -699,7 +699,7 @@ scen_cactus(struct art_pen *p, double x, double y, double h)
     cairo_t *cr = p->cr;
     struct art_rgb g = art_hex(0x5aa05a);
     double w = 0.2 * h;
-    art_path_rrect(cr, x - w / 2, y - h, w, h, w / 2);
+    shape_round_rect(cr, x - w / 2, y - h, w, h, w / 2);
     art_pen_fill(p, g, ART_FG);
     cairo_move_to(cr, x - w / 2, y - h * 0.45);
     cairo_curve_to(cr, x - w * 1.5, y - h * 0.45, x - w * 1.5, y - h * 0.55, x - w * 1.5,
@@ -859,7 +859,7 @@ scen_ocean(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, 
         cairo_rectangle(cr, lx - 16 * u, st->horizon - (30 + i * 45) * u, 32 * u, 16 * u);
         art_pen_fill(p, art_hex(0xe0483c), ART_FG | ART_NOSHADOW);
     }
-    art_path_rrect(cr, lx - 14 * u, st->horizon - 145 * u, 28 * u, 25 * u, 8 * u);
+    shape_round_rect(cr, lx - 14 * u, st->horizon - 145 * u, 28 * u, 25 * u, 8 * u);
     art_pen_fill(p, art_hex(0xffe27a), ART_FG | ART_NOLIGHT);
     if (strcmp(sc->action, "swimming") == 0)
         return;
@@ -1175,7 +1175,7 @@ art_scenery_castle(struct art_pen *p, double x, double y, double s)
         cairo_line_to(cr, tx, y - s * (th + 0.32));
         cairo_close_path(cr);
         art_pen_fill(p, art_hex(0xf05a5a), ART_BG);
-        art_path_rrect(cr, tx - tw * 0.15, y - s * (th - 0.12), tw * 0.3, s * 0.1, tw * 0.15);
+        shape_round_rect(cr, tx - tw * 0.15, y - s * (th - 0.12), tw * 0.3, s * 0.1, tw * 0.15);
         art_pen_fill(p, art_hex(0x4a4060), ART_PLAIN);
     }
     cairo_move_to(cr, x - s * 0.1, y);
@@ -1206,7 +1206,7 @@ scen_fence(struct art_pen *p, const struct art_stage *st, double y, double h)
     cairo_t *cr = p->cr;
     struct art_rgb wood = art_hex(0xc89a6a);
     for (double x = 30 * p->u; x < st->w; x += 0.18 * st->w) {
-        art_path_rrect(cr, x - h * 0.07, y - h, h * 0.14, h, h * 0.03);
+        shape_round_rect(cr, x - h * 0.07, y - h, h * 0.14, h, h * 0.03);
         art_pen_fill(p, wood, ART_FG | ART_NOSHADOW);
     }
     cairo_rectangle(cr, -10, y - h * 0.8, st->w + 20, h * 0.12);
@@ -1234,7 +1234,7 @@ scen_farm(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
     /* The red barn and its silo. */
     double bx = scen_free_x(st, rng, 0.15, 0.85, 150 * u), by = st->horizon + 0.06 * H;
     double s = 260 * u;
-    art_path_rrect(cr, bx + s * 0.42, by - s * 0.95, s * 0.26, s * 0.95, s * 0.13);
+    shape_round_rect(cr, bx + s * 0.42, by - s * 0.95, s * 0.26, s * 0.95, s * 0.13);
     art_pen_fill(p, art_hex(0xb8c0c8), ART_FG);
     cairo_move_to(cr, bx - s * 0.45, by);
     cairo_line_to(cr, bx - s * 0.45, by - s * 0.5);
@@ -1263,7 +1263,7 @@ scen_farm(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
     for (int i = 0; i < 2; i++) {
         double x = scen_free_x(st, rng, 0.06, 0.94, 50 * u);
         double y = st->ground + art_rand_in(rng, 0.02, 0.12) * H;
-        art_path_rrect(cr, x - 50 * u, y - 60 * u, 100 * u, 60 * u, 18 * u);
+        shape_round_rect(cr, x - 50 * u, y - 60 * u, 100 * u, 60 * u, 18 * u);
         art_pen_fill(p, art_hex(0xe8c060), ART_FG);
         for (int k = 0; k < 3; k++) {
             cairo_move_to(cr, x - 40 * u, y - (15 + k * 15) * u);
@@ -1289,7 +1289,7 @@ scen_city(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
             struct art_rgb c = art_hex(walls[art_rand_u32(rng) % 6]);
             if (!layer)
                 c = art_mix(c, art_hex(0x9ab0d0), 0.45);
-            art_path_rrect(cr, x, base - bh, bw - 8 * u, bh + 20 * u, 6 * u);
+            shape_round_rect(cr, x, base - bh, bw - 8 * u, bh + 20 * u, 6 * u);
             art_pen_fill(p, c, layer ? ART_FG : ART_BG);
             struct art_rgb win = dark ? art_hex(0xffe08a) : art_hex(0xe8f4fc);
             for (double wy = base - bh + 22 * u; wy < base - 40 * u; wy += 46 * u)
@@ -1317,7 +1317,7 @@ scen_city(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
     art_pen_fill(p, art_hex(0xa8a29a), ART_BG);
     double tx = scen_free_x(st, rng, 0.08, 0.92, 60 * u);
     scen_tree(p, rng, tx, py + 20 * u, 300 * u, art_hex(0x5aa85e), ART_FG);
-    art_path_rrect(cr, tx - 45 * u, py - 10 * u, 90 * u, 50 * u, 8 * u);
+    shape_round_rect(cr, tx - 45 * u, py - 10 * u, 90 * u, 50 * u, 8 * u);
     art_pen_fill(p, art_hex(0xb8704a), ART_FG);
     double lx = scen_free_x(st, rng, 0.06, 0.94, 30 * u);
     cairo_move_to(cr, lx, py + 25 * u);
@@ -1362,7 +1362,7 @@ scen_school(struct art_pen *p, const struct art_scene *sc, struct art_stage *st,
     /* The blackboard, on the other side from the window. */
     double bx = wx < W / 2 ? 0.42 * W : 0.06 * W, bw = 0.5 * W;
     double by = st->cover ? 0.34 * st->h : 0.16 * st->h, bh = 0.22 * st->h;
-    art_path_rrect(cr, bx - 12 * u, by - 12 * u, bw + 24 * u, bh + 24 * u, 8 * u);
+    shape_round_rect(cr, bx - 12 * u, by - 12 * u, bw + 24 * u, bh + 24 * u, 8 * u);
     art_pen_fill(p, art_hex(0xa0703f), ART_FG);
     cairo_rectangle(cr, bx, by, bw, bh);
     art_pen_fill(p, art_hex(0x2f5a4a), ART_BG);
@@ -1443,13 +1443,13 @@ scen_bed(struct art_pen *p, double x, double y, double s, int flip)
     cairo_save(cr);
     cairo_translate(cr, x, y);
     cairo_scale(cr, flip ? -s : s, s);
-    art_path_rrect(cr, -0.6, -0.75, 0.12, 0.75, 0.05);
+    shape_round_rect(cr, -0.6, -0.75, 0.12, 0.75, 0.05);
     art_pen_fill(p, art_hex(0xa06a44), ART_FG);
-    art_path_rrect(cr, -0.55, -0.38, 1.15, 0.2, 0.05);
+    shape_round_rect(cr, -0.55, -0.38, 1.15, 0.2, 0.05);
     art_pen_fill(p, art_hex(0xf8f4ec), ART_FG);
-    art_path_rrect(cr, -0.45, -0.5, 0.3, 0.14, 0.07);
+    shape_round_rect(cr, -0.45, -0.5, 0.3, 0.14, 0.07);
     art_pen_fill(p, art_hex(0xffffff), ART_FG);
-    art_path_rrect(cr, -0.2, -0.44, 0.82, 0.34, 0.06);
+    shape_round_rect(cr, -0.2, -0.44, 0.82, 0.34, 0.06);
     art_pen_fill(p, art_hex(0x6a9ae0), ART_FG);
     for (int i = 0; i < 4; i++)
         art_path_star(cr, -0.05 + i * 0.2, -0.28, 0.04, 0.02, 0);
@@ -1509,19 +1509,19 @@ scen_home(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
     art_pen_fill(p, art_hex(0xe0604a), ART_PLAIN);
     /* The sofa, on the side away from the child. */
     double sx = right ? 0.82 * W : 0.18 * W, sy = st->ground - 0.03 * H, s = 0.3 * W;
-    art_path_rrect(cr, sx - s * 0.5, sy - s * 0.55, s, s * 0.4, s * 0.08);
+    shape_round_rect(cr, sx - s * 0.5, sy - s * 0.55, s, s * 0.4, s * 0.08);
     art_pen_fill(p, art_hex(0xd8705a), ART_FG);
-    art_path_rrect(cr, sx - s * 0.5, sy - s * 0.25, s, s * 0.2, s * 0.06);
+    shape_round_rect(cr, sx - s * 0.5, sy - s * 0.25, s, s * 0.2, s * 0.06);
     art_pen_fill(p, art_hex(0xe8866a), ART_FG);
     for (int k = -1; k <= 1; k += 2) {
-        art_path_rrect(cr, sx + k * s * 0.5 - s * 0.07, sy - s * 0.4, s * 0.14, s * 0.36, s * 0.06);
+        shape_round_rect(cr, sx + k * s * 0.5 - s * 0.07, sy - s * 0.4, s * 0.14, s * 0.36, s * 0.06);
         art_pen_fill(p, art_hex(0xc8604a), ART_FG);
     }
-    art_path_rrect(cr, sx - s * 0.3, sy - s * 0.45, s * 0.18, s * 0.16, s * 0.04);
+    shape_round_rect(cr, sx - s * 0.3, sy - s * 0.45, s * 0.18, s * 0.16, s * 0.04);
     art_pen_fill(p, art_hex(0xf4d46a), ART_FG);
     scen_rug(p, st, 0x6aa8a0);
     double px = right ? 0.06 * W : 0.94 * W;
-    art_path_rrect(cr, px - 35 * u, st->horizon - 10 * u, 70 * u, 70 * u, 10 * u);
+    shape_round_rect(cr, px - 35 * u, st->horizon - 10 * u, 70 * u, 70 * u, 10 * u);
     art_pen_fill(p, art_hex(0xd07a4a), ART_FG);
     for (int k = 0; k < 5; k++)
         scen_leaf(p, px, st->horizon - 10 * u, 90 * u, -M_PI / 2 + (k - 2) * 0.45,

@@ -27,6 +27,7 @@
 #include "geom.h"
 #include "render.h"
 #include "render_priv.h"
+#include "shape.h"
 
 #define RENDER_PT_PER_IN 72.0
 
@@ -140,21 +141,6 @@ render_colour(cairo_t *cr, struct rgb c, double alpha)
         cairo_set_source_rgb(cr, c.r, c.g, c.b);
     else
         cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
-}
-
-static void
-render_round_rect(cairo_t *cr, double x, double y, double w, double h, double r)
-{
-    if (r > w / 2)
-        r = w / 2;
-    if (r > h / 2)
-        r = h / 2;
-    cairo_new_sub_path(cr);
-    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
-    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
-    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
-    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
-    cairo_close_path(cr);
 }
 
 static void
@@ -403,7 +389,7 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     double inset = -12; /* just outside the text's safe area, well inside the trim */
     render_colour(cr, line, 1);
     cairo_set_line_width(cr, 1.2);
-    render_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
+    shape_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
                       safe.h - 2 * inset, 22);
     cairo_stroke(cr);
     for (int i = 0; i < 2; i++) {
@@ -455,7 +441,7 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     render_text_extent(l, &tw, &th);
     double band_h = th + 2 * pad_y;
     render_colour(cr, render_white, 0.84);
-    render_round_rect(cr, safe.x, bottom - band_h, safe.w, band_h, 16);
+    shape_round_rect(cr, safe.x, bottom - band_h, safe.w, band_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, safe.x + pad_x, bottom - band_h + pad_y, render_ink);
     g_object_unref(l);
@@ -877,7 +863,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
     render_text_extent(tl, &ttw, &tth);
     double band_h = tth + gap + nh + 2 * pad_y;
     render_colour(cr, render_white, 0.88);
-    render_round_rect(cr, x, bottom - band_h, w, band_h, 18);
+    shape_round_rect(cr, x, bottom - band_h, w, band_h, 18);
     cairo_fill(cr);
     render_layout_at(cr, tl, x + pad_x, bottom - band_h + pad_y, bk->pal->accent);
     render_layout_at(cr, nl, x + pad_x, bottom - pad_y - nh, render_ink);
@@ -913,7 +899,7 @@ render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
     render_text_extent(l, &bw, &bh);
     double box_h = bh + 2 * pad;
     render_colour(cr, render_white, 1);
-    render_round_rect(cr, x, y, w, box_h, 16);
+    shape_round_rect(cr, x, y, w, box_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, x + pad, y + pad, render_ink);
     g_object_unref(l);
