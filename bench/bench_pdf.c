@@ -23,8 +23,8 @@
 
 #include <cairo.h>
 #include <jansson.h>
-#include <jpeglib.h>
 
+#include "art.h"
 #include "config.h"
 #include "fsutil.h"
 #include "geom.h"
@@ -49,39 +49,13 @@ bench_picture(const char *path, int w, int h, unsigned seed)
     cairo_destroy(cr);
     cairo_surface_flush(s);
 
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return -1;
-    struct jpeg_compress_struct c;
-    struct jpeg_error_mgr jerr;
-    c.err = jpeg_std_error(&jerr);
-    jpeg_create_compress(&c);
-    jpeg_stdio_dest(&c, f);
-    c.image_width = (JDIMENSION)w;
-    c.image_height = (JDIMENSION)h;
-    c.input_components = 3;
-    c.in_color_space = JCS_RGB;
-    jpeg_set_defaults(&c);
-    jpeg_set_quality(&c, 90, TRUE);
-    jpeg_start_compress(&c, TRUE);
-    unsigned char *row = malloc((size_t)w * 3);
-    const unsigned char *px = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    for (int y = 0; row && y < h; y++) {
-        const uint32_t *src = (const uint32_t *)(px + (size_t)y * stride);
-        for (int x = 0; x < w; x++) {
-            row[3 * x] = src[x] >> 16 & 0xFF;
-            row[3 * x + 1] = src[x] >> 8 & 0xFF;
-            row[3 * x + 2] = src[x] & 0xFF;
-        }
-        JSAMPROW rp = row;
-        jpeg_write_scanlines(&c, &rp, 1);
-    }
-    jpeg_finish_compress(&c);
-    jpeg_destroy_compress(&c);
-    free(row);
+    /* The art stage's own writer: baseline JPEG, as the renderer expects. */
+    struct err e = {0};
+    int rc = art_write_jpeg(s, path, 90, &e);
+    if (rc < 0)
+        fprintf(stderr, "bench_pdf: %s\n", e.msg);
     cairo_surface_destroy(s);
-    return fclose(f) == 0 && row ? 0 : -1;
+    return rc;
 }
 
 static json_t *

@@ -31,6 +31,7 @@
 #include "config.h"
 #include "fsutil.h"
 #include "vocab.h"
+#include "testutil.h"
 
 static char *root; /* one temporary directory for the whole run */
 
@@ -754,25 +755,15 @@ static int
 setup(void **state)
 {
     (void)state;
-    const char *base = getenv("TESTTMP");
-    if (!base || !*base)
-        base = getenv("TMPDIR");
-    size_t n = strlen(base && *base ? base : "/tmp") + 32;
-    root = malloc(n);
-    snprintf(root, n, "%s/test_art.XXXXXX", base && *base ? base : "/tmp");
-    return mkdtemp(root) ? 0 : -1;
+    root = testutil_tmpdir("test_art");
+    return root ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    struct err e = {0};
-    if (!getenv("KEEP_TEST_OUTPUT"))
-        fsu_remove_tree(root, &e);
-    else
-        fprintf(stderr, "test output kept in %s\n", root);
-    free(root);
+    testutil_tmpdir_done(root);
     return 0;
 }
 

@@ -32,6 +32,7 @@
 #include "geom.h"
 #include "render.h"
 #include "render_priv.h"
+#include "testutil.h"
 
 static char *root; /* one temporary directory for the whole run */
 static int serial;
@@ -863,30 +864,17 @@ static int
 setup(void **state)
 {
     (void)state;
-    const char *base = getenv("TESTTMP");
-    if (!base || !*base)
-        base = getenv("TMPDIR");
-    char *tmpl = g_strdup_printf("%s/test_render.XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(tmpl)) {
-        g_free(tmpl);
-        return -1;
-    }
-    root = tmpl;
+    root = testutil_tmpdir("test_render");
     /* The colophon's date stays the same from run to run. */
     setenv("SOURCE_DATE_EPOCH", "1767225600", 1);
-    return 0;
+    return root ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
     (void)state;
-    struct err e = {0};
-    if (!getenv("KEEP_TEST_OUTPUT"))
-        fsu_remove_tree(root, &e);
-    else
-        fprintf(stderr, "test output kept in %s\n", root);
-    g_free(root);
+    testutil_tmpdir_done(root);
     return 0;
 }
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 /* rel inside the source tree.  tests/run starts each test in a scratch
  * directory, so the tree is found from $STORYPRESS_SRCDIR, else from the
  * test binary's place (<tree>/<build>/tests/test_x), else from the current
@@ -43,6 +45,35 @@ testutil_src_path(const char *rel)
     if (!p)
         abort();
     return p;
+}
+
+/* A fresh directory for one test binary's files, under $TESTTMP (set by
+ * tests/run), else $TMPDIR, else /tmp; NULL when it cannot be made. */
+static inline char *
+testutil_tmpdir(const char *name)
+{
+    const char *base = getenv("TESTTMP");
+    if (!base || !*base)
+        base = getenv("TMPDIR");
+    char *p = NULL;
+    if (asprintf(&p, "%s/%s.XXXXXX", base && *base ? base : "/tmp", name) < 0)
+        return NULL;
+    if (!mkdtemp(p)) {
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Removes it again, unless $KEEP_TEST_OUTPUT asks to keep it; frees dir. */
+static inline void
+testutil_tmpdir_done(char *dir)
+{
+    if (!getenv("KEEP_TEST_OUTPUT"))
+        fsu_remove_tree(dir, NULL);
+    else
+        fprintf(stderr, "test output kept in %s\n", dir);
+    free(dir);
 }
 
 #endif
