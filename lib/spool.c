@@ -400,31 +400,70 @@ spool_entries_free(struct spool_entry *list, size_t n)
     free(list);
 }
 
-long
-spool_count_claims(struct spool *sp, enum state st)
+int
+spool_each_area(struct spool *sp, enum state st,
+                int (*fn)(const char *worker, const char *area, void *arg), void *arg)
 {
     char *work = spool_work_path(sp, st, NULL);
-    long n = 0;
+    int rc = 0;
     DIR *d = opendir(work);
     if (d) {
         struct dirent *de;
-        while ((de = readdir(d))) {
+        while (rc == 0 && (de = readdir(d))) {
             if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
                 continue;
-            char *w = fsu_join(work, de->d_name);
-            DIR *wd = opendir(w);
-            if (wd) {
-                struct dirent *x;
-                while ((x = readdir(wd)))
-                    if (x->d_name[0] != '.')
-                        n++;
-                closedir(wd);
-            }
-            free(w);
+            char *area = fsu_join(work, de->d_name);
+            rc = fn(de->d_name, area, arg);
+            free(area);
         }
         closedir(d);
     }
     free(work);
+    return rc;
+}
+
+int
+spool_area_dead(const char *area)
+{
+    char *lock = NULL;
+    if (asprintf(&lock, "%s.lock", area) < 0)
+        abort();
+    int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+    free(lock);
+    int dead = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (fd >= 0)
+        close(fd);
+    return dead;
+}
+
+long
+spool_area_entries(const char *area)
+{
+    long n = 0;
+    DIR *wd = opendir(area);
+    if (wd) {
+        struct dirent *x;
+        while ((x = readdir(wd)))
+            if (x->d_name[0] != '.')
+                n++;
+        closedir(wd);
+    }
+    return n;
+}
+
+static int
+spool_count_area(const char *worker, const char *area, void *arg)
+{
+    (void)worker;
+    *(long *)arg += spool_area_entries(area);
+    return 0;
+}
+
+long
+spool_count_claims(struct spool *sp, enum state st)
+{
+    long n = 0;
+    spool_each_area(sp, st, spool_count_area, &n);
     return n;
 }
 
@@ -480,43 +519,52 @@ spool_rename_into(struct spool *sp, const char *src, enum state to, const char *
     return rc;
 }
 
+struct spool_found {
+    const char *name;
+    enum state st;
+    int *count;
+    char **path;
+    enum state *found;
+};
+
+/* Notes one place that holds the order; the first is the one reported. */
+static void
+spool_found_at(struct spool_found *f, const char *dir)
+{
+    if ((*f->count)++ == 0) {
+        *f->found = f->st;
+        if (f->path)
+            *f->path = fsu_join(dir, f->name);
+    }
+}
+
+static int
+spool_locate_area(const char *worker, const char *area, void *arg)
+{
+    (void)worker;
+    struct spool_found *f = arg;
+    char *p = fsu_join(area, f->name);
+    struct stat stt;
+    if (lstat(p, &stt) == 0)
+        spool_found_at(f, area);
+    free(p);
+    return 0;
+}
+
 /* Adds the places under dir (and its work areas) that hold name. */
 static void
 spool_locate_in(struct spool *sp, enum state st, const char *name, int *count, char **path,
                 enum state *found)
 {
+    struct spool_found f = {name, st, count, path, found};
     struct stat stt;
     if (fstatat(sp->dirfd[st], name, &stt, AT_SYMLINK_NOFOLLOW) == 0) {
-        if ((*count)++ == 0) {
-            *found = st;
-            if (path)
-                *path = spool_entry_path(sp, st, name);
-        }
+        char *dir = spool_dir_path(sp, st);
+        spool_found_at(&f, dir);
+        free(dir);
     }
-    if (!state_is_stage(st))
-        return;
-    char *work = spool_work_path(sp, st, NULL);
-    DIR *d = opendir(work);
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
-                continue;
-            char *wdir = fsu_join(work, de->d_name);
-            char *p = fsu_join(wdir, name);
-            if (lstat(p, &stt) == 0 && (*count)++ == 0) {
-                *found = st;
-                if (path) {
-                    *path = p;
-                    p = NULL;
-                }
-            }
-            free(p);
-            free(wdir);
-        }
-        closedir(d);
-    }
-    free(work);
+    if (state_is_stage(st))
+        spool_each_area(sp, st, spool_locate_area, &f);
 }
 
 enum state

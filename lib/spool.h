@@ -83,6 +83,19 @@ int spool_scan(struct spool *sp, enum state st, struct spool_entry **list, size_
                struct err *e);
 void spool_entries_free(struct spool_entry *list, size_t n);
 
+/* Calls fn for every worker's area of stage st (living or dead) with the
+ * worker's name and the area's path; stops when fn returns non-zero and
+ * returns that value. */
+int spool_each_area(struct spool *sp, enum state st,
+                    int (*fn)(const char *worker, const char *area, void *arg), void *arg);
+
+/* 1 when the worker owning the area is gone (its lock is free or missing).
+ * A test only: the lock is not kept. */
+int spool_area_dead(const char *area);
+
+/* The entries (not scratch) in one worker's area. */
+long spool_area_entries(const char *area);
+
 /* How many entries the workers of stage st hold in their areas now. */
 long spool_count_claims(struct spool *sp, enum state st);
 
