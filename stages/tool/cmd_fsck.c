@@ -97,49 +97,40 @@ fsck_scan_dir(struct fsck *f, enum state st, const char *dir)
     closedir(d);
 }
 
+struct fsck_work {
+    struct fsck *f;
+    enum state st;
+    int dead_found;
+    int scan; /* 0: only look for dead workers' claims */
+};
+
+static int
+fsck_scan_area(const char *worker, const char *area, void *arg)
+{
+    struct fsck_work *w = arg;
+    /* A dead worker's empty area is litter, not a difference. */
+    long held = spool_area_dead(area) ? spool_area_entries(area) : 0;
+    if (held) {
+        w->dead_found = 1;
+        if (w->scan)
+            fsck_problem(w->f, 0, "%s/: %ld claim%s of dead worker %s not put back",
+                         state_name(w->st), held, held == 1 ? "" : "s", worker);
+    }
+    if (w->scan)
+        fsck_scan_dir(w->f, w->st, area);
+    return 0;
+}
+
 /* Work areas of a stage: live ones hold claims in progress (counted as in
  * the stage), dead ones are reported and, with --repair, put back. */
 static void
 fsck_scan_work(struct fsck *f, enum state st)
 {
-    char *dir = spool_dir_path(&f->t->sp, st), *work = fsu_join(dir, ".work");
-    DIR *d = opendir(work);
-    int dead_found = 0;
-    if (d) {
-        struct dirent *de;
-        while ((de = readdir(d))) {
-            if (de->d_name[0] == '.' || strstr(de->d_name, ".lock"))
-                continue;
-            char *area = fsu_join(work, de->d_name), *lock = NULL;
-            if (asprintf(&lock, "%s.lock", area) < 0)
-                abort();
-            int fd = open(lock, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-            int dead = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
-            if (fd >= 0)
-                close(fd);
-            /* A dead worker's empty area is litter, not a difference. */
-            int held = 0;
-            DIR *ad = dead ? opendir(area) : NULL;
-            if (ad) {
-                struct dirent *x;
-                while ((x = readdir(ad)))
-                    if (x->d_name[0] != '.')
-                        held++;
-                closedir(ad);
-            }
-            if (held) {
-                dead_found = 1;
-                if (!f->repair)
-                    fsck_problem(f, 0, "%s/: %d claim%s of dead worker %s not put back",
-                                 state_name(st), held, held == 1 ? "" : "s", de->d_name);
-            }
-            fsck_scan_dir(f, st, area);
-            free(lock);
-            free(area);
-        }
-        closedir(d);
-    }
-    if (dead_found && f->repair) {
+    /* Repair puts the claims back first, so they are then seen where they
+     * are put, not in the area they left. */
+    struct fsck_work w = {f, st, 0, !f->repair};
+    spool_each_area(&f->t->sp, st, fsck_scan_area, &w);
+    if (w.dead_found && f->repair) {
         struct err e = {0};
         int back = 0;
         if (spool_reclaim(&f->t->sp, st, &back, &e) < 0)
@@ -149,8 +140,10 @@ fsck_scan_work(struct fsck *f, enum state st)
             fsck_problem(f, 1, "%s/: %d claim%s of dead workers put back", state_name(st),
                          back, back == 1 ? "" : "s");
     }
-    free(work);
-    free(dir);
+    if (f->repair) {
+        w.scan = 1;
+        spool_each_area(&f->t->sp, st, fsck_scan_area, &w);
+    }
 }
 
 static void
@@ -318,11 +311,12 @@ cmd_fsck(struct tool *t, int argc, char **argv)
         enum state st = (enum state)i;
         if (!state_holds_folders(st))
             continue;
+        /* The work areas first: a repair may put claims back into dir. */
+        if (state_is_stage(st))
+            fsck_scan_work(&f, st);
         char *dir = spool_dir_path(&t->sp, st);
         fsck_scan_dir(&f, st, dir);
         free(dir);
-        if (state_is_stage(st))
-            fsck_scan_work(&f, st);
     }
     fsck_tmp(&f);
     fsck_rejected_scratch(&f);
