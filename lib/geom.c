@@ -1,12 +1,12 @@
 /*
  * geom.c — the printed book's geometry (see geom.h).
  *
- * Every printer rule lives in the tables below, taken from Lulu's book
- * creation guide and spine width calculator (docs/pdf.md gives the sources
- * and the choices made where the guide leaves room): the trims we sell, the
- * minimum page count and the padding multiple of each binding, the
- * paperback spine formula and the casewrap spine table.  The code only
- * looks things up, so a change of printer rules is a change of data.
+ * Every printer rule lives in the tables below, taken from Lulu's published
+ * figures (docs/print.md, "Cover sizes", gives each source and the choices
+ * made where Lulu leaves room): the trims we sell, the minimum page count
+ * and the padding multiple of each binding, the paperback spine formula,
+ * the casewrap spine table and the casewrap's wrap.  The code only looks
+ * things up, so a change of printer rules is a change of data.
  */
 #include <math.h>
 #include <stddef.h>
@@ -32,14 +32,18 @@ struct geom_spine_row {
     double spine_in;
 };
 
-/* Lulu's hardcover (casewrap) spine widths.  Below 24 pages the binding
- * does not exist; the table ends at Lulu's maximum of 800 pages. */
+/* Lulu's hardcover (casewrap) spine widths, from "How is spine width
+ * calculated?" (help.api.lulu.com, article 64000254616): Lulu's ranges
+ * share their end points (24-84, 84-140, 140-168); a shared count takes the
+ * thinner spine.  Below 24 pages the binding does not exist; the table ends
+ * at Lulu's maximum of 800 pages. */
 static const struct geom_spine_row geom_casewrap_spine[] = {
-    {84, 0.25},   {140, 0.5},   {168, 0.625}, {194, 0.688}, {222, 0.75},  {250, 0.813},
-    {278, 0.875}, {306, 0.938}, {334, 1.0},   {362, 1.063}, {390, 1.125}, {418, 1.188},
-    {446, 1.25},  {474, 1.313}, {502, 1.375}, {530, 1.438}, {558, 1.5},   {586, 1.563},
-    {614, 1.625}, {642, 1.688}, {670, 1.75},  {698, 1.813}, {726, 1.875}, {754, 1.938},
-    {782, 2.0},   {800, 2.063},
+    {84, 0.25},     {140, 0.5},     {168, 0.625},   {194, 0.6875}, {222, 0.75},
+    {250, 0.8125},  {278, 0.875},   {306, 0.9375},  {334, 1.0},    {360, 1.0625},
+    {388, 1.125},   {416, 1.1875},  {444, 1.25},    {472, 1.3125}, {500, 1.375},
+    {528, 1.4375},  {556, 1.5},     {582, 1.5625},  {610, 1.625},  {638, 1.6875},
+    {666, 1.75},    {694, 1.8125},  {722, 1.875},   {750, 1.9375}, {778, 2.0},
+    {800, 2.0625},
 };
 
 enum geom_spine_rule {
@@ -54,9 +58,13 @@ static const struct geom_binding {
     enum geom_spine_rule rule;
     double pages_per_in, spine_add_in; /* GEOM_SPINE_FORMULA */
     int spine_text_min_pages;          /* Lulu: no text on a thinner spine */
+    double wrap_in; /* printed beyond the bleed on every edge, folded round the boards */
 } geom_bindings[] = {
-    {"hardcover", 24, 800, 4, GEOM_SPINE_TABLE, 0, 0, 80},
-    {"paperback", 32, 800, 4, GEOM_SPINE_FORMULA, 444.0, 0.06, 80},
+    /* Casewrap: "a hardcover is printed 0.75\" larger" (Lulu, "Creating your
+     * hardcover casewrap cover"): 0.75 in of wrap beyond the 0.125 in bleed,
+     * so 8.5x8.5 with 28 pages is 19 x 10.25 in (1368 x 738 pt). */
+    {"hardcover", 24, 800, 4, GEOM_SPINE_TABLE, 0, 0, 80, 0.75},
+    {"paperback", 32, 800, 4, GEOM_SPINE_FORMULA, 444.0, 0.06, 80, 0},
 };
 
 #define GEOM_NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -127,6 +135,9 @@ geom_compute(const char *trim, const char *binding, int content_pages, struct ge
     g->spine_in = geom_spine(b, pages);
     g->cover_w_pt = (2 * t->w_in + g->spine_in + 2 * GEOM_BLEED_IN) * GEOM_PT_PER_IN;
     g->cover_h_pt = (t->h_in + 2 * GEOM_BLEED_IN) * GEOM_PT_PER_IN;
+    g->wrap_in = b->wrap_in;
+    g->sheet_w_pt = g->cover_w_pt + 2 * b->wrap_in * GEOM_PT_PER_IN;
+    g->sheet_h_pt = g->cover_h_pt + 2 * b->wrap_in * GEOM_PT_PER_IN;
     g->spine_text = pages >= b->spine_text_min_pages;
     return 0;
 }

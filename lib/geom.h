@@ -4,7 +4,8 @@
  * size of the illustrations, the padded page count and the spine width.
  *
  * The printer's rules (minimum page counts, the multiple pages are padded
- * to, the spine width table) are data in geom.c, taken from Lulu's guide.
+ * to, the spine width table, the casewrap's wrap) are data in geom.c, taken
+ * from Lulu's published figures (docs/print.md names each source).
  */
 #ifndef STORYPRESS_GEOM_H
 #define STORYPRESS_GEOM_H
@@ -23,7 +24,15 @@ struct geom {
     int content_pages;           /* pages the renderer fills, before padding */
     int interior_pages;          /* all interior pages, padded as the binding needs */
     double spine_in;             /* 0 when the binding has none to speak of */
+    /* The cover spread: back, spine and front with the bleed around them,
+     * what the reader sees once trimmed (plus the bleed). */
     double cover_w_pt, cover_h_pt;
+    /* Casewrap: the turn-in printed beyond the bleed on every edge of the
+     * spread and folded round the boards (0.75 in); 0 for a paperback. */
+    double wrap_in;
+    /* The cover as printed: the spread plus the wrap on every edge.  The
+     * page size of cover.pdf, and what Lulu's /cover-dimensions/ answers. */
+    double sheet_w_pt, sheet_h_pt;
     int spine_text;              /* 1 when the spine is wide enough for text */
 };
 

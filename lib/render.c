@@ -968,17 +968,63 @@ render_cover_spine(struct render_book *bk, cairo_t *cr, double sx, struct err *e
     return 0;
 }
 
+/* A casewrap's wrap (the margin of the sheet around the spread, folded
+ * round the boards): the back's ground runs on (the caller fills the whole
+ * sheet), the spine's colour runs to the top and bottom edges, and the
+ * front picture is mirrored across its top, bottom and outer edges, so that
+ * the edge of the board shows the picture going on, not a band of colour.
+ * The mirrors draw the one embedded JPEG again, clipped. */
+static void
+render_cover_wrap(struct render_book *bk, cairo_t *cr)
+{
+    const struct geom *g = &bk->g;
+    double wrap = g->wrap_in * RENDER_PT_PER_IN, bleed = g->bleed_in * RENDER_PT_PER_IN;
+    double pw = g->art_w_px * RENDER_PT_PER_IN / GEOM_DPI, ph = g->cover_h_pt;
+    double x0 = wrap + g->cover_w_pt - pw, xr = wrap + g->cover_w_pt, y0 = wrap;
+    /* columns: the picture's own, then past its outer edge; rows: above,
+     * level with it, below. */
+    const double cx[2][2] = {{x0, xr}, {xr, g->sheet_w_pt}};
+    const double ry[3][2] = {{0, y0}, {y0, y0 + ph}, {y0 + ph, g->sheet_h_pt}};
+    for (int c = 0; c < 2; c++)
+        for (int r = 0; r < 3; r++) {
+            if (c == 0 && r == 1)
+                continue; /* the picture itself, drawn with the front */
+            cairo_save(cr);
+            cairo_rectangle(cr, cx[c][0], ry[r][0], cx[c][1] - cx[c][0],
+                            ry[r][1] - ry[r][0]);
+            cairo_clip(cr);
+            /* a reflection across x = xr, and across y = y0 or y0 + ph */
+            if (c == 1) {
+                cairo_translate(cr, 2 * xr, 0);
+                cairo_scale(cr, -1, 1);
+            }
+            if (r != 1) {
+                cairo_translate(cr, 0, 2 * (r == 0 ? y0 : y0 + ph));
+                cairo_scale(cr, 1, -1);
+            }
+            render_picture(cr, bk->cover_art, x0, y0);
+            cairo_restore(cr);
+        }
+    render_fill(cr, wrap + bleed + g->trim_w_in * RENDER_PT_PER_IN, 0,
+                g->spine_in * RENDER_PT_PER_IN, g->sheet_h_pt, bk->pal->accent);
+}
+
 static int
 render_cover(struct render_book *bk, struct render_out *o, struct err *e)
 {
     const struct geom *g = &bk->g;
     double bleed = g->bleed_in * RENDER_PT_PER_IN, tw = g->trim_w_in * RENDER_PT_PER_IN;
-    double spine = g->spine_in * RENDER_PT_PER_IN;
-    cairo_surface_t *s = render_pdf_new(bk, o, g->cover_w_pt, g->cover_h_pt, "cover");
+    double spine = g->spine_in * RENDER_PT_PER_IN, wrap = g->wrap_in * RENDER_PT_PER_IN;
+    /* The page is the sheet; the panels are laid out on the spread inside
+     * it, as on a paperback's cover. */
+    cairo_surface_t *s = render_pdf_new(bk, o, g->sheet_w_pt, g->sheet_h_pt, "cover");
     cairo_t *cr = cairo_create(s);
     int rc = render_cairo_ok(cr, s, o, "cover.pdf", e);
     if (rc == 0) {
-        render_fill(cr, 0, 0, g->cover_w_pt, g->cover_h_pt, bk->pal->ground);
+        render_fill(cr, 0, 0, g->sheet_w_pt, g->sheet_h_pt, bk->pal->ground);
+        if (wrap > 0)
+            render_cover_wrap(bk, cr);
+        cairo_translate(cr, wrap, wrap);
         rc = render_cover_front(bk, cr, bleed + tw + spine, e);
     }
     if (rc == 0)
@@ -986,6 +1032,7 @@ render_cover(struct render_book *bk, struct render_out *o, struct err *e)
     if (rc == 0)
         rc = render_cover_back(bk, cr, e);
     if (rc == 0) {
+        cairo_identity_matrix(cr);
         cairo_show_page(cr);
         rc = render_cairo_ok(cr, s, o, "cover.pdf", e);
     }

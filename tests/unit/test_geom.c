@@ -3,6 +3,14 @@
  * page size with bleed, art pixel size at 300 dpi, padding to the binding's
  * minimum and multiple, the spine (paperback formula, casewrap table) and
  * the cover's size, for every trim, binding and a spread of page counts.
+ *
+ * Sources of the figures (docs/print.md, "Cover sizes"): Lulu's "How is
+ * spine width calculated?" (help.api.lulu.com, article 64000254616) for the
+ * paperback formula and the casewrap table; Lulu's "Creating your hardcover
+ * casewrap cover" (help.lulu.com, article 64000308572) for the 0.75 in wrap;
+ * the issue's measurement of Lulu's 8.5x8.5 casewrap template (1368 x 738
+ * pt for 28 pages) and the 6x9 casewrap sizes Lulu reported to the HoTT
+ * book (github.com/HoTT/book, cover-lulu-hardcover.tex: 774 pt high).
  */
 #include <math.h>
 #include <setjmp.h>
@@ -46,13 +54,20 @@ static const struct {
     {"hardcover", 85, 88, 0.5, 1},
     {"hardcover", 140, 140, 0.5, 1},
     {"hardcover", 141, 144, 0.625, 1},
-    {"hardcover", 169, 172, 0.688, 1},
+    {"hardcover", 169, 172, 0.6875, 1},
     {"hardcover", 200, 200, 0.75, 1},
-    {"hardcover", 223, 224, 0.813, 1},
+    {"hardcover", 223, 224, 0.8125, 1},
     {"hardcover", 251, 252, 0.875, 1},
-    {"hardcover", 279, 280, 0.938, 1},
+    {"hardcover", 279, 280, 0.9375, 1},
     {"hardcover", 307, 308, 1.0, 1},
-    {"hardcover", 334, 336, 1.063, 1},
+    {"hardcover", 334, 336, 1.0625, 1},
+    {"hardcover", 360, 360, 1.0625, 1},
+    {"hardcover", 361, 364, 1.125, 1},
+    {"hardcover", 389, 392, 1.1875, 1},
+    {"hardcover", 557, 560, 1.5625, 1},
+    {"hardcover", 583, 584, 1.625, 1},
+    {"hardcover", 777, 780, 2.0625, 1},
+    {"hardcover", 800, 800, 2.0625, 1},
     /* perfect bound: at least 32 pages, multiple of 4, pages/444 + 0.06 in */
     {"paperback", 1, 32, 32 / 444.0 + 0.06, 0},
     {"paperback", 28, 32, 32 / 444.0 + 0.06, 0},
@@ -97,6 +112,11 @@ test_table(void **state)
             double want_w = PT(2 * trims[t].w_in + counts[c].spine_in + 2 * 0.125);
             assert_true(fabs(g.cover_w_pt - want_w) < 1e-6);
             assert_true(g.cover_h_pt == trims[t].page_h_pt);
+            /* the sheet: the casewrap's 0.75 in wrap on every edge */
+            double wrap = strcmp(counts[c].binding, "hardcover") == 0 ? 0.75 : 0;
+            assert_true(g.wrap_in == wrap);
+            assert_true(fabs(g.sheet_w_pt - want_w - PT(2 * wrap)) < 1e-6);
+            assert_true(fabs(g.sheet_h_pt - trims[t].page_h_pt - PT(2 * wrap)) < 1e-6);
             assert_int_equal(g.spine_text, counts[c].spine_text);
         }
     }
@@ -115,6 +135,26 @@ test_lulu_example(void **state)
     assert_int_equal(g.interior_pages, 208);
     assert_true(fabs(g.cover_w_pt - 920) < 0.5);
     assert_true(g.cover_h_pt == 666);
+}
+
+/* Lulu's published casewrap sizes: the 8.5x8.5 template for a 28-page book
+ * is 1368 x 738 pt (19 x 10.25 in); a 6x9 casewrap is 774 pt high (10.75
+ * in) whatever its pages, 12 in + 1.75 in of bleed and wrap + the spine
+ * wide (HoTT/book's cover-lulu-hardcover.tex, figures reported by Lulu). */
+static void
+test_lulu_casewrap(void **state)
+{
+    (void)state;
+    struct geom g;
+    struct err e = {0};
+    assert_int_equal(geom_compute("8.5x8.5", "hardcover", 28, &g, &e), 0);
+    assert_true(fabs(g.sheet_w_pt - 1368) < 1e-6 && fabs(g.sheet_h_pt - 738) < 1e-6);
+    assert_int_equal(geom_compute("6x9", "hardcover", 28, &g, &e), 0);
+    assert_true(fabs(g.sheet_h_pt - 774) < 1e-6);
+    assert_true(fabs(g.sheet_w_pt - PT(12 + 1.75 + 0.25)) < 1e-6);
+    /* a paperback's sheet is its spread */
+    assert_int_equal(geom_compute("8x10", "paperback", 32, &g, &e), 0);
+    assert_true(g.sheet_w_pt == g.cover_w_pt && g.sheet_h_pt == g.cover_h_pt);
 }
 
 static void
@@ -143,6 +183,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_lulu_example),
+        cmocka_unit_test(test_lulu_casewrap),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
