@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <poppler.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -656,5 +657,45 @@ print_place_file(const char *from, const char *to, struct err *e)
         rc = err_errno(e, errno, "link %s to %s", tmp, to);
     unlink(tmp);
     free(tmp);
+    return rc;
+}
+
+int
+print_pdf_page_size(const char *path, double *w_pt, double *h_pt, struct err *e)
+{
+    *w_pt = *h_pt = 0;
+    /* poppler reads the file as a reader would: the first page's size as
+     * shown (its crop box, which is the media box when none is given, as
+     * cairo writes them), rotation applied. */
+    gchar *abs = g_canonicalize_filename(path, NULL);
+    GError *ge = NULL;
+    gchar *uri = g_filename_to_uri(abs, NULL, &ge);
+    g_free(abs);
+    if (!uri) {
+        err_set(e, ERR_PERMANENT, "%s: %s", path, ge->message);
+        g_error_free(ge);
+        return -1;
+    }
+    PopplerDocument *doc = poppler_document_new_from_file(uri, NULL, &ge);
+    g_free(uri);
+    if (!doc) {
+        /* The file was checked to be there: what poppler cannot read is a
+         * damaged PDF, which another try will not mend. */
+        err_set(e, ERR_PERMANENT, "%s: not a PDF poppler can read: %s", path,
+                ge ? ge->message : "unknown error");
+        if (ge)
+            g_error_free(ge);
+        return -1;
+    }
+    int rc = 0;
+    PopplerPage *page =
+        poppler_document_get_n_pages(doc) > 0 ? poppler_document_get_page(doc, 0) : NULL;
+    if (!page) {
+        rc = err_set(e, ERR_PERMANENT, "%s: the PDF has no page", path);
+    } else {
+        poppler_page_get_size(page, w_pt, h_pt);
+        g_object_unref(page);
+    }
+    g_object_unref(doc);
     return rc;
 }

@@ -147,6 +147,10 @@ char *print_secret_name(const char *suffix, struct err *e);
  * /Count): 0 when it cannot tell. */
 int print_pdf_pages(const char *path, int *pages, struct err *e);
 
+/* The size of a PDF's first page in points, as poppler reads it (the crop
+ * box, which is the media box when the PDF gives none, as cairo's do). */
+int print_pdf_page_size(const char *path, double *w_pt, double *h_pt, struct err *e);
+
 /* Hard-links from to to, or copies when they are on different filesystems.
  * An existing to is an error (EEXIST). */
 int print_place_file(const char *from, const char *to, struct err *e);

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <glib.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,6 +85,8 @@ lulu_wipe_free(char *s)
 /*
  * Standalone pieces (print_lulu.h).
  */
+
+static char *lulu_job_id(const json_t *job);
 
 char *
 print_lulu_pod_key(const char *trim, const char *binding)
@@ -360,6 +363,118 @@ print_lulu_error_words(const char *body, size_t len)
     char *s = lulu_strdup(w->str);
     g_string_free(w, TRUE);
     return s;
+}
+
+/* A number Lulu sends as a string ("1368.000") or as a number. */
+static int
+lulu_number(const json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return 0;
+    }
+    if (!json_is_string(v))
+        return -1;
+    const char *s = json_string_value(v);
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end || errno)
+        return -1;
+    *out = d;
+    return 0;
+}
+
+int
+print_lulu_dimensions_parse(const json_t *ans, double *w_pt, double *h_pt, struct err *e)
+{
+    double w, h, per = 1;
+    const char *unit = lulu_str(ans, "unit");
+    if (lulu_number(json_object_get(ans, "width"), &w) < 0 ||
+        lulu_number(json_object_get(ans, "height"), &h) < 0)
+        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions hold no width and height");
+    if (!unit || strcmp(unit, "pt") == 0)
+        per = 1;
+    else if (strcmp(unit, "mm") == 0)
+        per = 72 / 25.4;
+    else if (strcmp(unit, "inch") == 0)
+        per = 72;
+    else
+        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions are in \"%s\", unknown here",
+                       unit);
+    if (!(w > 0 && h > 0 && w < 1e5 && h < 1e5))
+        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions %g x %g make no sense", w,
+                       h);
+    *w_pt = w * per;
+    *h_pt = h * per;
+    return 0;
+}
+
+json_t *
+print_lulu_validation_json(const char *part, const char *source_url,
+                           const char *pod_package_id, int page_count)
+{
+    json_t *j = strcmp(part, "cover") == 0
+                    ? json_pack("{s:s, s:s, s:i}", "source_url", source_url,
+                                "pod_package_id", pod_package_id, "interior_page_count",
+                                page_count)
+                    : json_pack("{s:s, s:s}", "source_url", source_url, "pod_package_id",
+                                pod_package_id);
+    if (!j)
+        abort();
+    return j;
+}
+
+int
+print_lulu_validation_parse(const json_t *ans, struct print_lulu_validation *v,
+                            struct err *e)
+{
+    memset(v, 0, sizeof *v);
+    v->id = lulu_job_id(ans);
+    if (!v->id)
+        return err_set(e, ERR_TRANSIENT, "Lulu's validation answer holds no id");
+    const json_t *st = json_object_get(ans, "status");
+    /* "NULL - file validation is not started yet": null, or the word. */
+    v->status = lulu_strdup(json_is_string(st) && json_string_length(st) > 0
+                                ? json_string_value(st)
+                                : "NULL");
+    static const char *const checking[] = {"NULL", "VALIDATING", "NORMALIZING", NULL};
+    static const char *const valid[] = {"VALIDATED", "NORMALIZED", NULL};
+    v->check = PRINT_LULU_CHECK_UNKNOWN;
+    for (size_t i = 0; checking[i]; i++)
+        if (strcmp(v->status, checking[i]) == 0)
+            v->check = PRINT_LULU_CHECKING;
+    for (size_t i = 0; valid[i]; i++)
+        if (strcmp(v->status, valid[i]) == 0)
+            v->check = PRINT_LULU_VALID;
+    if (strcmp(v->status, "ERROR") == 0)
+        v->check = PRINT_LULU_INVALID;
+    const json_t *errs = json_object_get(ans, "errors");
+    GString *w = g_string_new(NULL);
+    if (json_is_array(errs)) {
+        v->errors = json_incref((json_t *)errs);
+        lulu_error_walk(w, "", errs, 0);
+    } else if (json_is_string(errs) || json_is_object(errs)) {
+        lulu_error_walk(w, "", errs, 0);
+    }
+    if (w->len > 900) {
+        g_string_truncate(w, 900);
+        g_string_append(w, "...");
+    }
+    if (w->len)
+        v->words = lulu_strdup(w->str);
+    g_string_free(w, TRUE);
+    return 0;
+}
+
+void
+print_lulu_validation_free(struct print_lulu_validation *v)
+{
+    free(v->id);
+    free(v->status);
+    free(v->words);
+    json_decref(v->errors);
+    memset(v, 0, sizeof *v);
 }
 
 int
@@ -1023,6 +1138,295 @@ lulu_cost(struct lulu *lu, struct db *db, const struct print_book *b, const char
     return rc;
 }
 
+/* How far the cover's size may stray from Lulu's (points). */
+#define LULU_COVER_TOLERANCE_PT 1.0
+/* A validation still running after this long is started anew. */
+#define LULU_VALIDATE_PATIENCE_S 3600
+
+/* Asks Lulu the cover's size for this book (pod_package_id and interior
+ * page count) and compares it with cover.pdf's page.  A mismatch is
+ * permanent: the PDF was made for another product or page count. */
+static int
+lulu_cover_check(struct lulu *lu, struct db *db, const struct print_book *b,
+                 const char *pod, struct err *e)
+{
+    if (b->page_count <= 0)
+        return err_set(e, ERR_PERMANENT,
+                       "order %s: cannot count the pages of interior.pdf, which Lulu needs "
+                       "for the cover's size",
+                       b->id);
+    double cw, ch;
+    if (print_pdf_page_size(b->cover, &cw, &ch, e) < 0)
+        return err_prefix(e, "order %s", b->id);
+    json_t *body = json_pack("{s:s, s:i, s:s}", "pod_package_id", pod,
+                             "interior_page_count", b->page_count, "unit", "pt");
+    if (!body)
+        abort();
+    json_t *ans = NULL;
+    long status;
+    int rc = lulu_call(lu, db, b->id, "cover-dimensions", "POST", "/cover-dimensions/",
+                       body, 0, &status, &ans, e);
+    json_decref(body);
+    double lw = 0, lh = 0;
+    if (rc == 0)
+        rc = print_lulu_dimensions_parse(ans, &lw, &lh, e);
+    json_decref(ans);
+    if (rc < 0)
+        return err_prefix(e, "order %s: cover dimensions", b->id);
+    if (fabs(cw - lw) > LULU_COVER_TOLERANCE_PT || fabs(ch - lh) > LULU_COVER_TOLERANCE_PT)
+        return err_set(e, ERR_PERMANENT,
+                       "order %s: cover.pdf is %.2f x %.2f pt, but Lulu asks %.2f x %.2f pt "
+                       "for %s with %d pages (trim %s, %s): no job was created",
+                       b->id, cw, ch, lw, lh, pod, b->page_count, b->trim, b->binding);
+    log_order(LOG_INFO, b->id, "cover.pdf is %.2f x %.2f pt, as Lulu asks", cw, ch);
+    return 0;
+}
+
+/* The latest validation of one file, as recorded. */
+struct lulu_vrow {
+    int found;
+    char *validation_id, *md5, *pod, *status, *words;
+    int page_count, polls;
+    long long age; /* seconds since it was started */
+};
+
+static void
+lulu_vrow_free(struct lulu_vrow *r)
+{
+    free(r->validation_id);
+    free(r->md5);
+    free(r->pod);
+    free(r->status);
+    free(r->words);
+    memset(r, 0, sizeof *r);
+}
+
+static char *
+lulu_col(PGresult *res, int col)
+{
+    return PQgetisnull(res, 0, col) ? NULL : lulu_strdup(PQgetvalue(res, 0, col));
+}
+
+static int
+lulu_vrow_load(struct db *db, const char *id, const char *part, struct lulu_vrow *r,
+               struct err *e)
+{
+    memset(r, 0, sizeof *r);
+    const char *params[] = {id, part};
+    PGresult *res = db_exec(
+        db, e,
+        "SELECT validation_id, source_md5, pod_package_id, status,"
+        " (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(errors) x),"
+        " coalesce(page_count, 0), polls,"
+        " extract(epoch FROM now() - created_at)::bigint"
+        " FROM print_validations WHERE order_id = $1 AND part = $2",
+        2, params);
+    if (!res)
+        return err_prefix(e, "order %s: print_validations", id);
+    if (PQntuples(res) == 1) {
+        r->found = 1;
+        r->validation_id = lulu_col(res, 0);
+        r->md5 = lulu_col(res, 1);
+        r->pod = lulu_col(res, 2);
+        r->status = lulu_col(res, 3);
+        r->words = lulu_col(res, 4);
+        r->page_count = atoi(PQgetvalue(res, 0, 5));
+        r->polls = atoi(PQgetvalue(res, 0, 6));
+        r->age = atoll(PQgetvalue(res, 0, 7));
+    }
+    PQclear(res);
+    return 0;
+}
+
+/* Records a validation just started (fresh: polls 0) or polled. */
+static int
+lulu_vrow_save(struct db *db, const char *id, const char *part, int fresh,
+               const struct print_lulu_validation *v, const char *md5, const char *pod,
+               int page_count, struct err *e)
+{
+    char *errs = v->errors ? json_dumps(v->errors, JSON_COMPACT) : NULL;
+    char pages[16];
+    snprintf(pages, sizeof pages, "%d", page_count);
+    const char *params[] = {id, part, v->id, md5, pod, pages, v->status, errs};
+    PGresult *res =
+        fresh ? db_exec(db, e,
+                        "INSERT INTO print_validations (order_id, part, provider,"
+                        " validation_id, source_md5, pod_package_id, page_count, status,"
+                        " errors) VALUES ($1, $2, 'lulu', $3, $4, $5, $6::int, $7, $8::jsonb)"
+                        " ON CONFLICT (order_id, part) DO UPDATE SET"
+                        " validation_id = $3, source_md5 = $4, pod_package_id = $5,"
+                        " page_count = $6::int, status = $7, errors = $8::jsonb, polls = 0,"
+                        " created_at = now(), updated_at = now()",
+                        8, params)
+              : db_exec(db, e,
+                        "UPDATE print_validations SET status = $7, errors = $8::jsonb,"
+                        " polls = polls + 1, updated_at = now()"
+                        " WHERE order_id = $1 AND part = $2 AND validation_id = $3"
+                        " AND $4::text IS NOT NULL AND $5::text IS NOT NULL"
+                        " AND $6::text IS NOT NULL",
+                        8, params);
+    free(errs);
+    if (!res)
+        return err_prefix(e, "order %s: recording the %s validation", id, part);
+    PQclear(res);
+    return 0;
+}
+
+/* One file's validation, one step: started when none fits these bytes,
+ * product and page count; polled while Lulu works; kept once valid.
+ * Returns the check with *polls (how often it was polled), or -1. */
+static int
+lulu_validate_part(struct lulu *lu, struct db *db, const struct print_book *b,
+                   const char *pod, const char *part, const char *url, int *polls,
+                   char **words, struct err *e)
+{
+    const char *md5 = strcmp(part, "cover") == 0 ? b->cover_md5 : b->interior_md5;
+    struct lulu_vrow row;
+    struct print_lulu_validation v = {0};
+    json_t *ans = NULL;
+    int rc = -1;
+    *polls = 0;
+    *words = NULL;
+    if (lulu_vrow_load(db, b->id, part, &row, e) < 0)
+        return -1;
+    int same = row.found && row.md5 && strcmp(row.md5, md5) == 0 && row.pod &&
+               strcmp(row.pod, pod) == 0 && row.page_count == b->page_count;
+    if (same && row.status &&
+        (strcmp(row.status, "VALIDATED") == 0 || strcmp(row.status, "NORMALIZED") == 0)) {
+        rc = PRINT_LULU_VALID; /* judged before: not asked again */
+        goto out;
+    }
+    long status;
+    char *path;
+    if (same && row.status && strcmp(row.status, "ERROR") != 0) {
+        if (row.age > LULU_VALIDATE_PATIENCE_S) {
+            const char *params[] = {b->id, part};
+            PGresult *res = db_exec(
+                db, e, "DELETE FROM print_validations WHERE order_id = $1 AND part = $2", 2,
+                params);
+            if (!res)
+                goto out;
+            PQclear(res);
+            err_set(e, ERR_TRANSIENT,
+                    "order %s: Lulu has been validating %s.pdf (validation %s) for over an "
+                    "hour; a new validation at the next attempt",
+                    b->id, part, row.validation_id);
+            goto out;
+        }
+        if (asprintf(&path, "/validate-%s/%s/", part, row.validation_id) < 0)
+            abort();
+        rc = lulu_call(lu, db, b->id, "validation-status", "GET", path, NULL, 0, &status,
+                       &ans, e);
+        free(path);
+        if (rc == 0)
+            rc = print_lulu_validation_parse(ans, &v, e);
+        if (rc == 0)
+            rc = lulu_vrow_save(db, b->id, part, 0, &v, md5, pod, b->page_count, e);
+        if (rc < 0) {
+            err_prefix(e, "order %s: %s validation %s", b->id, part, row.validation_id);
+            goto out;
+        }
+        *polls = row.polls + 1;
+    } else {
+        /* None yet, an earlier one judged other bytes, or it said ERROR
+         * (a requeue asks again). */
+        json_t *body = print_lulu_validation_json(part, url, pod, b->page_count);
+        if (asprintf(&path, "/validate-%s/", part) < 0)
+            abort();
+        char kind[32];
+        snprintf(kind, sizeof kind, "validate-%s", part);
+        rc = lulu_call(lu, db, b->id, kind, "POST", path, body, 0, &status, &ans, e);
+        free(path);
+        json_decref(body);
+        if (rc == 0)
+            rc = print_lulu_validation_parse(ans, &v, e);
+        if (rc == 0)
+            rc = lulu_vrow_save(db, b->id, part, 1, &v, md5, pod, b->page_count, e);
+        if (rc < 0) {
+            err_prefix(e, "order %s: validating %s.pdf", b->id, part);
+            goto out;
+        }
+        log_order(LOG_INFO, b->id, "Lulu validates %s.pdf (validation %s): %s", part, v.id,
+                  v.status);
+    }
+    if (v.check == PRINT_LULU_INVALID && v.words)
+        *words = lulu_strdup(v.words);
+    if (v.check == PRINT_LULU_CHECK_UNKNOWN) {
+        log_order(LOG_WARNING, b->id, "Lulu's %s validation %s has status %s, unknown here",
+                  part, v.id, v.status);
+        rc = PRINT_LULU_CHECKING;
+    } else {
+        rc = (int)v.check;
+    }
+out:
+    print_lulu_validation_free(&v);
+    json_decref(ans);
+    lulu_vrow_free(&row);
+    return rc;
+}
+
+/* Both files validated by Lulu?  1 yes, 0 not yet (*wait_until set, with
+ * backoff), -1 with e: an invalid file is permanent, in Lulu's words. */
+static int
+lulu_validate(struct lulu *lu, struct db *db, const struct print_book *b, const char *pod,
+              const json_t *names, long long *wait_until, struct err *e)
+{
+    static const char *const parts[] = {"interior", "cover"};
+    int checks[2], polls = 0;
+    for (int i = 0; i < 2; i++) {
+        int n;
+        char *words = NULL;
+        char *url = lulu_url(lu, lulu_str(names, parts[i]));
+        checks[i] = lulu_validate_part(lu, db, b, pod, parts[i], url, &n, &words, e);
+        free(url);
+        if (checks[i] < 0)
+            return -1;
+        if (checks[i] == PRINT_LULU_INVALID) {
+            err_set(e, ERR_PERMANENT,
+                    "order %s: Lulu finds %s.pdf invalid: %s (no job was created)", b->id,
+                    parts[i], words ? words : "Lulu gave no reason");
+            free(words);
+            return -1;
+        }
+        free(words);
+        if (n > polls)
+            polls = n;
+    }
+    if (checks[0] == PRINT_LULU_VALID && checks[1] == PRINT_LULU_VALID)
+        return 1;
+    /* Lulu validates while we wait: 1 s, 2 s, 4 s ... up to the poll interval. */
+    long delay = 1L << (polls < 10 ? polls : 10);
+    if (delay > lu->poll_interval)
+        delay = lu->poll_interval;
+    *wait_until = (long long)time(NULL) + delay;
+    return 0;
+}
+
+/* Whether no POST /print-jobs/ was ever sent for the order (so no job can
+ * exist at Lulu).  -1 on error. */
+static int
+lulu_never_posted(struct db *db, const char *id, struct err *e)
+{
+    const char *params[] = {id};
+    PGresult *res =
+        db_exec(db, e, "SELECT never_posted FROM print_jobs WHERE order_id = $1", 1, params);
+    if (!res)
+        return err_prefix(e, "order %s: print_jobs", id);
+    int v = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+    PQclear(res);
+    return v;
+}
+
+static int
+lulu_set_never_posted(struct db *db, const char *id, int value, struct err *e)
+{
+    const char *params[] = {id, value ? "true" : "false"};
+    return print_row_update(db, id,
+                            "UPDATE print_jobs SET never_posted = $2::boolean,"
+                            " updated_at = now() WHERE order_id = $1 RETURNING order_id",
+                            2, params, e);
+}
+
 /* No job recorded as submitted yet: adopt the one Lulu may hold, or post. */
 static enum print_result
 lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
@@ -1047,6 +1451,10 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     }
 
     if (!earlier) {
+        /* The cover's size is Lulu's to say: a cover made for another
+         * product fails here, before anything is recorded or published. */
+        if (lulu_cover_check(lu, db, &b, pod, e) < 0)
+            goto fail;
         /* The names are chosen and recorded before the files are
          * published, so a crash leaves no file that nobody knows of. */
         if (!(names = lulu_new_names(e)))
@@ -1059,6 +1467,11 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
             err_set(e, ERR_TRANSIENT, "order %s: print_jobs row appeared meanwhile", id);
             goto fail;
         }
+        /* Nothing posted yet: the retries while Lulu validates need not
+         * search for a job.  (A crash before this leaves it false, and the
+         * retry searches: the safe side.) */
+        if (lulu_set_never_posted(db, id, 1, e) < 0)
+            goto fail;
     } else if (row->published) {
         names = json_incref(row->published);
     } else {
@@ -1078,7 +1491,10 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     if (lulu_publish(lu, &b, names, e) < 0)
         goto fail;
 
-    if (earlier) {
+    int never_posted = earlier ? lulu_never_posted(db, id, e) : 1;
+    if (never_posted < 0)
+        goto fail;
+    if (earlier && !never_posted) {
         int found = lulu_find(lu, db, id, &job, e);
         if (found < 0)
             goto fail;
@@ -1108,6 +1524,34 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
         }
     }
 
+    /* Lulu judges the files before a job is paid for.  An earlier attempt
+     * checked the cover's size before its intent; files made anew since
+     * (a requeue through pdf/) are checked again before their validation. */
+    int valid;
+    if (earlier) {
+        struct lulu_vrow vr;
+        if (lulu_vrow_load(db, id, "cover", &vr, e) < 0)
+            goto fail;
+        int checked = vr.found && vr.md5 && strcmp(vr.md5, b.cover_md5) == 0;
+        lulu_vrow_free(&vr);
+        if (!checked && lulu_cover_check(lu, db, &b, pod, e) < 0) {
+            if (e->kind != ERR_TRANSIENT)
+                lulu_unpublish(lu, db, id, names);
+            goto fail;
+        }
+    }
+    valid = lulu_validate(lu, db, &b, pod, names, wait_until, e);
+    if (valid < 0) {
+        /* Invalid files: no job will fetch them. */
+        if (e->kind != ERR_TRANSIENT)
+            lulu_unpublish(lu, db, id, names);
+        goto fail;
+    }
+    if (valid == 0) {
+        r = PRINT_WAIT;
+        goto out;
+    }
+
     double cost = 0;
     if (lu->cost_check && b.page_count > 0) {
         if (!row->cost) {
@@ -1131,6 +1575,11 @@ lulu_submit(struct lulu *lu, struct db *db, const char *id, const json_t *order,
     json_t *body = print_lulu_job_json(&b, lu->contact, pod, iurl, curl);
     free(iurl);
     free(curl);
+    /* From here a job may exist: committed before the request. */
+    if (never_posted && lulu_set_never_posted(db, id, 0, e) < 0) {
+        json_decref(body);
+        goto fail;
+    }
     long status;
     int rc = lulu_call(lu, db, id, "print", "POST", "/print-jobs/", body, cost, &status,
                        &ans, e);

@@ -62,6 +62,41 @@ void print_lulu_status_free(struct print_lulu_status *st);
  * as print_lulu_status.tracking, or NULL when none. */
 json_t *print_lulu_job_tracking(const json_t *job);
 
+/* Reads the answer of POST /cover-dimensions/ ({"width": "1368.000",
+ * "height": "738.000", "unit": "pt"}; numbers taken too; mm and inch
+ * converted) into points.  ERR_TRANSIENT when it cannot be read. */
+int print_lulu_dimensions_parse(const json_t *ans, double *w_pt, double *h_pt,
+                                struct err *e);
+
+/* The body of POST /validate-interior/ (part "interior": source_url,
+ * pod_package_id) or /validate-cover/ (part "cover": source_url,
+ * pod_package_id, interior_page_count).  New reference. */
+json_t *print_lulu_validation_json(const char *part, const char *source_url,
+                                   const char *pod_package_id, int page_count);
+
+/* What a validation's status means. */
+enum print_lulu_check {
+    PRINT_LULU_CHECKING, /* NULL (not started), VALIDATING, NORMALIZING */
+    PRINT_LULU_VALID,    /* VALIDATED, NORMALIZED */
+    PRINT_LULU_INVALID,  /* ERROR: errors say why */
+    PRINT_LULU_CHECK_UNKNOWN,
+};
+
+/* A validation record (the answer of the POST, or of GET
+ * /validate-interior/{id}/ or /validate-cover/{id}/). */
+struct print_lulu_validation {
+    char *id;     /* Lulu's id, as text */
+    char *status; /* "VALIDATING" ...; "NULL" when Lulu sent null */
+    char *words;  /* the errors joined by "; ", NULL when none */
+    json_t *errors; /* the errors as Lulu sent them (array), or NULL */
+    enum print_lulu_check check;
+};
+
+/* Reads a validation record.  ERR_TRANSIENT when it has no id. */
+int print_lulu_validation_parse(const json_t *ans, struct print_lulu_validation *v,
+                                struct err *e);
+void print_lulu_validation_free(struct print_lulu_validation *v);
+
 /* Lulu's error answer in words: field errors as "shipping_address.postcode:
  * This field is required." joined by "; ", or the "detail" message, or the
  * body's start when it is not JSON.  Fresh string. */

@@ -3,9 +3,27 @@
 
 Speaks the wire format of ../shared/specs/lulu-print-api.openapi.yml for what
 storypress uses: the OAuth2 token endpoint (client credentials, HTTP Basic),
-POST/GET /print-jobs/, GET /print-jobs/{id}/, GET /print-jobs/{id}/status/
-and POST /print-job-cost-calculations/, with Lulu's (Django REST Framework)
-error shapes.  Listens on 127.0.0.1 on a port the OS picks, prints the port
+POST/GET /print-jobs/, GET /print-jobs/{id}/, GET /print-jobs/{id}/status/,
+POST /print-job-cost-calculations/, POST /cover-dimensions/, POST
+/validate-interior/ and /validate-cover/ with their GET /validate-*/{id}/,
+with Lulu's (Django REST Framework) error shapes.
+
+Cover dimensions are Lulu's published figures, per pod_package_id and page
+count (the sources, also in docs/print.md):
+  - perfect bound (PB): spine = pages / 444 + 0.06 in, and coil (CO) and
+    saddle stitch (SS) have none ("How is spine width calculated?",
+    help.api.lulu.com/en/support/solutions/articles/64000254616);
+    width = bleed + back + spine + front + bleed, height = bleed + trim +
+    bleed, bleed 0.125 in (the spec's own example: 6x9 PB, 210 pages,
+    920 x 666 pt);
+  - casewrap (CW): spine from the table of the same article; the sheet is
+    printed 0.75 in larger than the spread on every edge ("Creating your
+    hardcover casewrap cover", help.lulu.com/en/support/solutions/articles/
+    64000308572), e.g. 8.5x8.5 with 28 pages: 1368 x 738 pt, Lulu's template.
+Validations read the published file (publish_dir): the interior's page
+count, the cover's MediaBox against those dimensions (an ERROR "invalid
+file size" as Lulu words it in the spec), and end after validation_polls
+status polls.  Listens on 127.0.0.1 on a port the OS picks, prints the port
 on stdout, keeps its jobs in memory and in a JSON state file, and exits by
 itself after --timeout seconds, or on SIGTERM.
 
@@ -28,8 +46,14 @@ Misbehaviour on demand (flags at start, or POST /__control with JSON):
   set_status        {"id": N, "status": "SHIPPED"} (or "external_id")
   release_hangs     true: hanging requests give up now
   revoke_tokens     true: every token issued so far is refused
+  invalid           {"cover": "reason", "interior": "reason"}: validations
+                    of that file end in ERROR with this reason
+  validation_polls  status polls before a validation ends (default 1; the
+                    POST itself answers VALIDATING / NORMALIZING): slow
+  dimensions_off_pt added to the width Lulu answers for cover dimensions
 GET /__state answers the state (also written to --state-file): jobs,
-posts (jobs created per external_id), token_requests, requests per route.
+posts (jobs created per external_id), token_requests, requests per route,
+validations (id -> record), dimensions (the answers given).
 """
 
 import argparse
@@ -52,6 +76,74 @@ SHIPPING_LEVELS = ["MAIL", "PRIORITY_MAIL", "GROUND_HD", "GROUND_BUS", "GROUND",
                    "EXPEDITED", "EXPRESS"]
 PHONE_RE = re.compile(r"^\+?[\d\s\-./()]{8,20}$")
 REQUIRED = "This field is required."
+
+
+# Lulu's casewrap spine widths: (last page count of the range, inches).
+CASEWRAP_SPINE = [(84, 0.25), (140, 0.5), (168, 0.625), (194, 0.6875), (222, 0.75),
+                  (250, 0.8125), (278, 0.875), (306, 0.9375), (334, 1.0), (360, 1.0625),
+                  (388, 1.125), (416, 1.1875), (444, 1.25), (472, 1.3125), (500, 1.375),
+                  (528, 1.4375), (556, 1.5), (582, 1.5625), (610, 1.625), (638, 1.6875),
+                  (666, 1.75), (694, 1.8125), (722, 1.875), (750, 1.9375), (778, 2.0),
+                  (800, 2.0625)]
+BLEED_IN = 0.125
+CASEWRAP_WRAP_IN = 0.75
+MIN_PAGES = {"PB": 32, "CW": 24, "CO": 24, "SS": 4}
+MAX_PAGES = {"PB": 800, "CW": 800, "CO": 470, "SS": 48}
+POD_RE = re.compile(r"^(\d{4})X(\d{4})\.?([A-Z]{2})\.?([A-Z]{3})\.?([A-Z]{2})\.?"
+                    r"(\d{3}[A-Z]{2}\d{3})\.?([A-Z])([A-Z])([A-Z])$")
+
+
+def pod_parts(pod):
+    """(trim width in, trim height in, binding code) of a pod_package_id,
+    dotted (0850X0850.FC.PRE.CW.080CW444.GXX) or legacy (27 characters)."""
+    m = POD_RE.match(pod or "")
+    if not m:
+        return None
+    return int(m.group(1)) / 100.0, int(m.group(2)) / 100.0, m.group(5)
+
+
+def cover_size_pt(pod, pages):
+    """Lulu's cover size for a product and interior page count, in points,
+    or an error message (Lulu's words where the spec gives them)."""
+    p = pod_parts(pod)
+    if not p:
+        return None, "Invalid pod_package_id."
+    w, h, binding = p
+    if binding not in MIN_PAGES:
+        return None, "Cover dimensions are not available for this product."
+    if pages < MIN_PAGES[binding] or pages > MAX_PAGES[binding]:
+        return None, "Page count must be between %d and %d for this product." % (
+            MIN_PAGES[binding], MAX_PAGES[binding])
+    edge = BLEED_IN
+    if binding == "PB":
+        spine = pages / 444.0 + 0.06
+    elif binding == "CW":
+        spine = next(s for last, s in CASEWRAP_SPINE if pages <= last)
+        edge += CASEWRAP_WRAP_IN
+    else:
+        spine = 0.0
+    return ((2 * w + spine + 2 * edge) * 72, (h + 2 * edge) * 72), None
+
+
+MEDIABOX_RE = re.compile(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]")
+PAGE_RE = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def pdf_facts(path):
+    """(pages, (width, height) of the first MediaBox) of a PDF file, or None
+    when it cannot be read.  Enough for the PDFs cairo and the tests write."""
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        return None
+    if not data.startswith(b"%PDF-"):
+        return None
+    m = MEDIABOX_RE.search(data)
+    size = None
+    if m:
+        x0, y0, x1, y1 = (float(v) for v in m.groups())
+        size = (x1 - x0, y1 - y0)
+    return len(PAGE_RE.findall(data)), size
 
 
 def now_iso():
@@ -78,7 +170,13 @@ class Fake:
             "advance_steps": 1,
             "publish_dir": args.publish_dir,
             "publish_url": args.publish_url,
+            "validation_polls": 1,
+            "dimensions_off_pt": 0,
         }
+        self.invalid = {}         # part -> reason
+        self.validations = {}     # id -> record (with "part", "polls_left")
+        self.next_validation = 1
+        self.dimensions = []      # answers of /cover-dimensions/
         self.reject = {}
         self.hang_ids = set()
         self.tokens = {}          # token -> expiry (time.time())
@@ -101,6 +199,8 @@ class Fake:
             "requests": self.requests,
             "files_seen": self.files_seen,
             "settings": self.settings,
+            "validations": self.validations,
+            "dimensions": self.dimensions,
         }
 
     def save(self):
@@ -332,6 +432,16 @@ class Handler(BaseHTTPRequestHandler):
             with f.lock:
                 return self.answer(200, f.snapshot())
         self.delay()
+        vm = re.fullmatch(r"/validate-(interior|cover)/(\d+)/", u.path)
+        if vm:
+            with f.lock:
+                self.count("GET /validate-%s/{id}/" % vm.group(1))
+            if not self.authorised():
+                return
+            code = self.injected_failure()
+            if code:
+                return self.fail(code)
+            return self.validation_read(vm.group(1), vm.group(2))
         m = re.fullmatch(r"/print-jobs/(\d+)/(status/)?", u.path)
         route = "GET /print-jobs/" if u.path == "/print-jobs/" else (
             "GET /print-jobs/{id}/status/" if m and m.group(2) else
@@ -417,7 +527,8 @@ class Handler(BaseHTTPRequestHandler):
         self.delay()
         with f.lock:
             self.count("POST " + u.path)
-        if u.path not in ("/print-jobs/", "/print-job-cost-calculations/"):
+        if u.path not in ("/print-jobs/", "/print-job-cost-calculations/",
+                          "/cover-dimensions/", "/validate-interior/", "/validate-cover/"):
             return self.answer(404, {"detail": "Not found."})
         if not self.authorised():
             return
@@ -425,6 +536,15 @@ class Handler(BaseHTTPRequestHandler):
             body = json.loads(raw or b"null")
         except ValueError:
             return self.answer(400, {"detail": "JSON parse error."})
+        if u.path in ("/cover-dimensions/", "/validate-interior/", "/validate-cover/"):
+            code = self.injected_failure()
+            if code:
+                return self.fail(code)
+            if not isinstance(body, dict):
+                return self.answer(400, {"non_field_errors": ["Invalid data."]})
+            if u.path == "/cover-dimensions/":
+                return self.cover_dimensions(body)
+            return self.validation_create(u.path.split("-")[1].strip("/"), body)
         if u.path == "/print-job-cost-calculations/":
             code = self.injected_failure()
             if code:
@@ -552,6 +672,111 @@ class Handler(BaseHTTPRequestHandler):
             return self.fail(f.settings["fail_status"])
         return self.answer(201, job)
 
+    # -- files validation --
+    def cover_dimensions(self, body):
+        f = self.server.fake
+        e = {}
+        drf_required(body, ["pod_package_id", "interior_page_count"], e)
+        pages = body.get("interior_page_count")
+        if "interior_page_count" not in e and not isinstance(pages, int):
+            e["interior_page_count"] = ["A valid integer is required."]
+        unit = body.get("unit", "pt")
+        if unit not in ("pt", "mm", "inch"):
+            e["unit"] = ['"%s" is not a valid choice.' % unit]
+        if e:
+            return self.answer(400, e)
+        size, why = cover_size_pt(body["pod_package_id"], pages)
+        if why:
+            key = "pod_package_id" if "pod_package_id" in why else "interior_page_count"
+            return self.answer(400, {key: [why]})
+        w, h = size
+        with f.lock:
+            w += f.settings["dimensions_off_pt"]
+        per = {"pt": 1.0, "mm": 72 / 25.4, "inch": 72.0}[unit]
+        ans = {"width": "%.3f" % (w / per), "height": "%.3f" % (h / per), "unit": unit}
+        with f.lock:
+            f.dimensions.append(dict(ans, pod_package_id=body["pod_package_id"],
+                                     interior_page_count=pages))
+            f.save()
+        return self.answer(201, ans)
+
+    def published_path(self, url):
+        """The file a source_url names under the test's publish_dir, or None."""
+        d, base = self.server.fake.settings["publish_dir"], self.server.fake.settings["publish_url"]
+        if not d or not base or not isinstance(url, str):
+            return None
+        base = base.rstrip("/") + "/"
+        if not url.startswith(base) or "/" in url[len(base):]:
+            return None
+        return os.path.join(d, url[len(base):])
+
+    def validation_create(self, part, body):
+        f = self.server.fake
+        e = {}
+        drf_required(body, ["source_url"] + (["pod_package_id", "interior_page_count"]
+                                              if part == "cover" else []), e)
+        pod = body.get("pod_package_id")
+        pages = body.get("interior_page_count")
+        if part == "cover" and "interior_page_count" not in e and not isinstance(pages, int):
+            e["interior_page_count"] = ["A valid integer is required."]
+        if pod and not pod_parts(pod):
+            e["pod_package_id"] = ["Invalid pod_package_id."]
+        if e:
+            return self.answer(400, e)
+        path = self.published_path(body["source_url"])
+        facts = pdf_facts(path) if path else None
+        errors = []
+        if facts is None:
+            errors.append("invalid PDF file: the file could not be downloaded or read")
+        elif part == "interior":
+            if facts[0] < 2:
+                errors.append("not enough pages - at least 2 pages are required")
+        else:
+            want, why = cover_size_pt(pod, pages)
+            got = facts[1]
+            if why:
+                errors.append(why)
+            elif not got or abs(got[0] - want[0]) > 1 or abs(got[1] - want[1]) > 1:
+                errors.append("invalid file size: the cover is %s pt, the product needs "
+                              "%.2f x %.2f pt" % ("%.2f x %.2f" % got if got else "unknown",
+                                                  want[0], want[1]))
+        with f.lock:
+            if f.invalid.get(part):
+                errors.append(f.invalid[part])
+            vid = f.next_validation
+            f.next_validation += 1
+            rec = {"id": vid, "source_url": body["source_url"], "errors": None,
+                   "status": "NORMALIZING" if part == "cover" else "VALIDATING",
+                   "part": part, "pod_package_id": pod,
+                   "_polls_left": f.settings["validation_polls"],
+                   "_final": ("ERROR", errors) if errors else
+                             ("NORMALIZED" if pod else "VALIDATED", None)}
+            if part == "interior":
+                rec["page_count"] = facts[0] if facts else None
+                rec["valid_pod_package_ids"] = None
+            if rec["_polls_left"] <= 0:
+                rec["status"], rec["errors"] = rec["_final"]
+            f.validations[str(vid)] = rec
+            f.save()
+            return self.answer(201, self.validation_view(rec))
+
+    def validation_view(self, rec):
+        return {k: v for k, v in rec.items() if not k.startswith("_") and k != "part"
+                and k != "pod_package_id"}
+
+    def validation_read(self, part, vid):
+        f = self.server.fake
+        with f.lock:
+            rec = f.validations.get(vid)
+            if not rec or rec["part"] != part:
+                return self.answer(404, {"detail": "Not found."})
+            if rec["_polls_left"] > 0:
+                rec["_polls_left"] -= 1
+                if rec["_polls_left"] == 0:
+                    rec["status"], rec["errors"] = rec["_final"]
+            f.save()
+            return self.answer(200, self.validation_view(rec))
+
     def files_present(self, items):
         """Whether the published files the job names exist (when the test
         told the fake where they are published)."""
@@ -576,12 +801,14 @@ class Handler(BaseHTTPRequestHandler):
         with f.lock:
             for k in ("delay_ms", "token_expiry", "unauthorized", "fail_rate", "fail_status",
                       "fail_when", "hang_posts", "hang_seconds", "advance", "advance_steps",
-                      "publish_dir", "publish_url"):
+                      "publish_dir", "publish_url", "validation_polls",
+                      "dimensions_off_pt"):
                 if k in c:
                     f.settings[k] = c[k]
             if "seed" in c:
                 f.rng.seed(c["seed"])
             f.reject.update(c.get("reject") or {})
+            f.invalid.update(c.get("invalid") or {})
             f.hang_ids.update(c.get("hang_ids") or [])
             if c.get("revoke_tokens"):
                 f.tokens.clear()

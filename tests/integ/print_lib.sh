@@ -4,7 +4,9 @@
 # Orders are put straight into print/ as the pdf stage would leave them
 # (order.json, story.json, interior.pdf, cover.pdf) and recorded in the
 # database in state print; the fake Lulu (tests/fakes/fake_lulu.py) stands
-# in for the printer.  Every process started here has $TESTTMP on its
+# in for the printer.  cover.pdf has the size Lulu asks for the order's
+# product and page count (the fake's cover_size_pt: Lulu's published
+# figures).  Every process started here has $TESTTMP on its
 # command line, so tests/run's cleanup finds it, and is stopped on exit.
 
 PRINT_PIDS=()
@@ -32,16 +34,19 @@ print_orders() {
   python3 - "$SRCDIR/config/samples" "$stage" "${#ids[@]}" "${ids[@]}" "${sets[@]}" <<'PY' \
     | psql -qAtX -v ON_ERROR_STOP=1 >/dev/null || fail "print_orders ${ids[*]}"
 import glob, json, os, sys
+sys.path.insert(0, os.path.join(os.environ["SRCDIR"], "tests", "fakes"))
+from fake_lulu import cover_size_pt
 samples, dest, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 ids, sets = sys.argv[4:4 + n], sys.argv[4 + n:]
 base = json.load(open(sorted(glob.glob(samples + "/*.json"))[0]))
 
-def pdf(pages, tag):
-    """A small valid PDF with `pages` pages; tag makes its bytes unique."""
+def pdf(pages, tag, size=(621, 621)):
+    """A small valid PDF with `pages` pages of size (pt); tag makes its
+    bytes unique."""
     objs = ["<< /Type /Catalog /Pages 2 0 R >>",
             "<< /Type /Pages /Kids [%s] /Count %d >>"
             % (" ".join("%d 0 R" % (3 + i) for i in range(pages)), pages)]
-    objs += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 621 621] >>"] * pages
+    objs += ["<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.3f %.3f] >>" % size] * pages
     out, offs = bytearray(b"%PDF-1.4\n%% " + tag.encode() + b"\n"), []
     for i, o in enumerate(objs):
         offs.append(len(out))
@@ -75,10 +80,16 @@ for oid in ids:
     with open(os.path.join(d, "story.json"), "w") as f:
         json.dump({"order_id": oid, "title": "%s and the Secret of Fern Valley (%s)"
                    % (o["child"]["name"], oid)}, f)
+    pages = o["book"]["pages"] + 8
     with open(os.path.join(d, "interior.pdf"), "wb") as f:
-        f.write(pdf(o["book"]["pages"] + 8, "interior " + oid))
+        f.write(pdf(pages, "interior " + oid))
+    b = o["book"]
+    w, h = b.get("trim", "8.5x8.5").split("x")
+    pod = "%04dX%04d.FC.PRE.%s.080CW444.GXX" % (
+        round(float(w) * 100), round(float(h) * 100),
+        "PB" if b.get("binding") == "paperback" else "CW")
     with open(os.path.join(d, "cover.pdf"), "wb") as f:
-        f.write(pdf(1, "cover " + oid))
+        f.write(pdf(1, "cover " + oid, cover_size_pt(pod, pages)[0]))
     c = o["customer"]
     print("INSERT INTO customers (id, email, name) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING;"
           % (q(c["id"]), q(c.get("email", "")), q(c["name"])))

@@ -96,7 +96,7 @@ expect "the 401 recorded" "$(sql "SELECT count(*) FROM api_calls WHERE http_stat
 ok "a refused token is renewed once"
 
 expect "every kind of call recorded" "$(sql "SELECT string_agg(DISTINCT kind, ' ' ORDER BY kind) FROM api_calls WHERE provider = 'lulu'")" \
-  "cost print status token"
+  "cost cover-dimensions print status token validate-cover validate-interior validation-status"
 print_stop
 if grep -q -e 'test-secret' -e 'Bearer' "$TESTTMP"/print-*.log; then fail "a secret in the log"; fi
 ok "no secret in the logs"
