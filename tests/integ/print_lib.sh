@@ -22,6 +22,7 @@ trap print_cleanup EXIT
 
 # print_orders ID... [-- FIELD=JSON...]: order folders in print/ and their
 # rows (customer, order in state print).  FIELD=null removes the field.
+# PRINT_COVER_PT="W H" in the environment: covers of that size instead.
 print_orders() {
   local ids=() sets=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do ids+=("$1"); shift; done
@@ -89,7 +90,10 @@ for oid in ids:
         round(float(w) * 100), round(float(h) * 100),
         "PB" if b.get("binding") == "paperback" else "CW")
     with open(os.path.join(d, "cover.pdf"), "wb") as f:
-        f.write(pdf(1, "cover " + oid, cover_size_pt(pod, pages)[0]))
+        # PRINT_COVER_PT="W H": a cover of another size (a test of the check).
+        size = tuple(float(v) for v in os.environ.get("PRINT_COVER_PT", "").split()) \
+            or cover_size_pt(pod, pages)[0]
+        f.write(pdf(1, "cover " + oid, size))
     c = o["customer"]
     print("INSERT INTO customers (id, email, name) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING;"
           % (q(c["id"]), q(c.get("email", "")), q(c["name"])))
