@@ -3,7 +3,9 @@
  * print job and cost calculation built from an order (field by field, as
  * Lulu's OpenAPI document names them), the reading of Lulu's statuses,
  * tracking and errors, the webhook signature, the unguessable names, the
- * checksums and the PDF page count.
+ * checksums and the PDF page count; Lulu's cover dimensions and file
+ * validations (requests and answers as its OpenAPI document gives them) and
+ * a PDF's page size as poppler reads it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cairo-pdf.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "config.h"
 #include "print.h"
@@ -492,6 +496,138 @@ test_pdf_pages(void **state)
     free(p);
 }
 
+/* POST /cover-dimensions/ answers strings in the unit asked (pt by
+ * default); mm and inch are converted; nonsense is transient. */
+static void
+test_dimensions(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        int rc;
+        double w, h;
+    } c[] = {
+        {"{\"width\": \"1368.000\", \"height\": \"738.000\", \"unit\": \"pt\"}", 0, 1368, 738},
+        {"{\"width\": \"920.000\", \"height\": \"666.000\"}", 0, 920, 666},
+        {"{\"width\": 482.6, \"height\": 260.35, \"unit\": \"mm\"}", 0, 1368, 738},
+        {"{\"width\": \"19\", \"height\": \"10.25\", \"unit\": \"inch\"}", 0, 1368, 738},
+        {"{\"width\": \"wide\", \"height\": \"738\"}", -1, 0, 0},
+        {"{\"height\": \"738\"}", -1, 0, 0},
+        {"{\"width\": \"0\", \"height\": \"738\"}", -1, 0, 0},
+        {"{\"width\": \"1\", \"height\": \"1\", \"unit\": \"furlong\"}", -1, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        json_t *j = load(c[i].json);
+        double w = -1, h = -1;
+        struct err e = {0};
+        int rc = print_lulu_dimensions_parse(j, &w, &h, &e);
+        if (rc != c[i].rc)
+            fail_msg("%s: rc %d (%s)", c[i].json, rc, e.msg);
+        if (rc == 0 && (fabs(w - c[i].w) > 0.01 || fabs(h - c[i].h) > 0.01))
+            fail_msg("%s: %g x %g", c[i].json, w, h);
+        if (rc < 0)
+            assert_int_equal(e.kind, ERR_TRANSIENT);
+        json_decref(j);
+    }
+}
+
+static void
+test_validation_json(void **state)
+{
+    (void)state;
+    json_t *i = print_lulu_validation_json("interior", "https://f.example/a.pdf",
+                                           "0850X0850.FC.PRE.CW.080CW444.GXX", 28);
+    static const char *const ik[] = {"source_url", "pod_package_id", NULL};
+    assert_keys(i, ik);
+    assert_string_equal(jstr(i, "source_url"), "https://f.example/a.pdf");
+    json_t *c = print_lulu_validation_json("cover", "https://f.example/b.pdf",
+                                           "0850X0850.FC.PRE.CW.080CW444.GXX", 28);
+    static const char *const ck[] = {"source_url", "pod_package_id", "interior_page_count",
+                                     NULL};
+    assert_keys(c, ck);
+    assert_int_equal(json_integer_value(json_object_get(c, "interior_page_count")), 28);
+    json_decref(i);
+    json_decref(c);
+}
+
+/* Validation records: the statuses the spec lists, null for "not started",
+ * Lulu's errors in words, an id as number or string. */
+static void
+test_validation_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json;
+        enum print_lulu_check check;
+        const char *status, *words;
+    } c[] = {
+        {"{\"id\": 1, \"status\": \"VALIDATING\", \"errors\": null}", PRINT_LULU_CHECKING,
+         "VALIDATING", NULL},
+        {"{\"id\": 2, \"status\": null}", PRINT_LULU_CHECKING, "NULL", NULL},
+        {"{\"id\": \"3\", \"status\": \"NORMALIZING\"}", PRINT_LULU_CHECKING, "NORMALIZING",
+         NULL},
+        {"{\"id\": 4, \"status\": \"VALIDATED\", \"page_count\": \"28\"}", PRINT_LULU_VALID,
+         "VALIDATED", NULL},
+        {"{\"id\": 5, \"status\": \"NORMALIZED\", \"errors\": []}", PRINT_LULU_VALID,
+         "NORMALIZED", NULL},
+        {"{\"id\": 6, \"status\": \"ERROR\", \"errors\": [\"invalid file size\", \"fonts not "
+         "embedded\"]}",
+         PRINT_LULU_INVALID, "ERROR", "invalid file size; fonts not embedded"},
+        {"{\"id\": 7, \"status\": \"PONDERING\"}", PRINT_LULU_CHECK_UNKNOWN, "PONDERING",
+         NULL},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        json_t *j = load(c[i].json);
+        struct print_lulu_validation v;
+        struct err e = {0};
+        if (print_lulu_validation_parse(j, &v, &e) != 0)
+            fail_msg("%s: %s", c[i].json, e.msg);
+        assert_int_equal(v.check, c[i].check);
+        assert_string_equal(v.status, c[i].status);
+        if (c[i].words)
+            assert_string_equal(v.words, c[i].words);
+        else
+            assert_null(v.words);
+        print_lulu_validation_free(&v);
+        json_decref(j);
+    }
+    json_t *j = load("{\"status\": \"VALIDATED\"}");
+    struct print_lulu_validation v;
+    struct err e = {0};
+    assert_int_equal(print_lulu_validation_parse(j, &v, &e), -1);
+    assert_int_equal(e.kind, ERR_TRANSIENT);
+    print_lulu_validation_free(&v);
+    json_decref(j);
+}
+
+/* The page size of a PDF as cairo writes it (and as the pdf stage does);
+ * a file that is no PDF is a permanent error naming it. */
+static void
+test_pdf_page_size(void **state)
+{
+    (void)state;
+    char *p;
+    if (asprintf(&p, "%s/sheet.pdf", tmpdir) < 0)
+        abort();
+    cairo_surface_t *s = cairo_pdf_surface_create(p, 1368, 738);
+    cairo_t *cr = cairo_create(s);
+    cairo_show_page(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(s);
+    assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(s);
+    double w = 0, h = 0;
+    struct err e = {0};
+    assert_int_equal(print_pdf_page_size(p, &w, &h, &e), 0);
+    assert_true(fabs(w - 1368) < 0.001 && fabs(h - 738) < 0.001);
+    free(p);
+    p = write_tmp("garbage.pdf", "not a pdf at all", 16);
+    assert_int_equal(print_pdf_page_size(p, &w, &h, &e), -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    assert_non_null(strstr(e.msg, "garbage.pdf"));
+    free(p);
+}
+
 static void
 test_place_and_result(void **state)
 {
@@ -580,6 +716,10 @@ main(void)
         cmocka_unit_test(test_file_sums),
         cmocka_unit_test(test_pdf_pages),
         cmocka_unit_test(test_place_and_result),
+        cmocka_unit_test(test_dimensions),
+        cmocka_unit_test(test_validation_json),
+        cmocka_unit_test(test_validation_parse),
+        cmocka_unit_test(test_pdf_page_size),
     };
     return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
 }
