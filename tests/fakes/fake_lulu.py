@@ -87,8 +87,11 @@ CASEWRAP_SPINE = [(84, 0.25), (140, 0.5), (168, 0.625), (194, 0.6875), (222, 0.7
                   (800, 2.0625)]
 BLEED_IN = 0.125
 CASEWRAP_WRAP_IN = 0.75
-MIN_PAGES = {"PB": 32, "CW": 24, "CO": 24, "SS": 4}
-MAX_PAGES = {"PB": 800, "CW": 800, "CO": 470, "SS": 48}
+# Page limits: paperback at least 32, hardcover at least 24 (Lulu's spine
+# width calculator), 800 at most; coil and saddle stitch are not offered by
+# storypress and their limits are not checked here (2 to 800).
+MIN_PAGES = {"PB": 32, "CW": 24, "CO": 2, "SS": 2}
+MAX_PAGES = {"PB": 800, "CW": 800, "CO": 800, "SS": 800}
 POD_RE = re.compile(r"^(\d{4})X(\d{4})\.?([A-Z]{2})\.?([A-Z]{3})\.?([A-Z]{2})\.?"
                     r"(\d{3}[A-Z]{2}\d{3})\.?([A-Z])([A-Z])([A-Z])$")
 
