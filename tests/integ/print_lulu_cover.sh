@@ -14,7 +14,9 @@
 #     "Creating your hardcover casewrap cover"): Lulu's 8.5x8.5 casewrap
 #     template for 28 pages is 1368 x 738 pt, a 6x9 casewrap 774 pt high.
 # A 24-page story fills 28 pages (title, dedication, ending, colophon): a
-# hardcover has 28, a paperback is padded to its minimum of 32.  The art
+# hardcover has 28, a paperback is padded to its minimum of 32.  C7, a
+# seventh book like C1, meets a Lulu that answers 10 pt wider: it fails with
+# both sizes before a job (or any print_jobs row) exists.  The art
 # stage is stood in for by one plain picture per trim at 300 dpi (pdftoppm):
 # drawing 150 pictures would take most of a minute and tell nothing here.
 . "$SRCDIR/tests/lib/common.sh"
@@ -27,6 +29,8 @@ C3 6x9 hardcover 28 1008.000 774.000
 C4 8.5x8.5 paperback 32 1251.509 630.000
 C5 8x10 paperback 32 1179.509 738.000
 C6 6x9 paperback 32 891.509 666.000"
+all="$cases
+C7 8.5x8.5 hardcover 28 1368.000 738.000"
 
 fake_start
 fake_ctl '{"advance_steps": 2}'
@@ -36,14 +40,14 @@ tool=$BUILD/storypress
 while read -r id trim binding pages w h; do
   make_order "$id" "book.trim=\"$trim\"" "book.binding=\"$binding\"" "book.pages=24" >"$TESTTMP/$id.json"
   drop "$TESTTMP/$id.json"
-done <<<"$cases"
+done <<<"$all"
 export SOURCE_DATE_EPOCH=1780000000
 stage() {
   "$BUILD/storypress-$1" -c "$CONF" --once >>"$TESTTMP/stages.log" 2>&1 || { tail -20 "$TESTTMP/stages.log"; fail "storypress-$1"; }
 }
 stage incoming
 stage story
-in_dir art 6 || fail "stories not written: $(tail -5 "$TESTTMP/stages.log")"
+in_dir art 7 || fail "stories not written: $(tail -5 "$TESTTMP/stages.log")"
 # One picture per trim: the page with bleed at 300 dpi, a sky over a meadow.
 for t in 8.5x8.5:630:630 8x10:594:738 6x9:450:666; do
   IFS=: read -r trim pw ph <<<"$t"
@@ -72,8 +76,10 @@ while read -r id trim binding pages w h; do
   for n in $(seq -w 1 24); do ln "$TESTTMP/pic-$trim.jpg" "$d/art/page-$n.jpg"; done
   sql "UPDATE orders SET state = 'pdf' WHERE id = '$id'" >/dev/null
   mv "$d" "$SPOOL/pdf/$id"
-done <<<"$cases"
+done <<<"$all"
 stage pdf
+in_dir print 7 || fail "not all books made"
+mv "$SPOOL/print/C7" "$TESTTMP/C7"   # held back until the fake misbehaves
 in_dir print 6 || fail "not all books made: $(ls "$SPOOL"/*/) $(tail -5 "$TESTTMP/stages.log")"
 while read -r id trim binding pages w h; do
   d=$SPOOL/print/$id
@@ -96,6 +102,16 @@ while read -r id trim binding pages w h; do
     "$(fake_py "[(d['interior_page_count'], d['width'], d['height']) for d in s['dimensions'] if d['pod_package_id'] == '$pod']")" \
     "[($pages, '$w', '$h')]"
 done <<<"$cases"
+# C7: Lulu answers a cover 10 pt wider than the one made.
+fake_ctl '{"dimensions_off_pt": 10}'
+mv "$TESTTMP/C7" "$SPOOL/print/C7"
+wait_until 20 test -f "$SPOOL/failed/C7/error.json" || fail "C7 did not fail: $(print_logs | tail -5)"
+r=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['error'])" "$SPOOL/failed/C7/error.json")
+grep -qF "cover.pdf is 1368.00 x 738.00 pt, but Lulu asks 1378.00 x 738.00 pt for 0850X0850.FC.PRE.CW.080CW444.GXX with 28 pages" <<<"$r" \
+  || fail "C7: both sizes not in the reason: $r"
+ok "C7 failed with both sizes: $r"
+expect "C7: no job at Lulu, no print_jobs row, nothing validated" \
+  "$(fake_py 's["post_attempts"].get("C7", 0)') $(sql "SELECT (SELECT count(*) FROM print_jobs WHERE order_id = 'C7') + (SELECT count(*) FROM print_validations WHERE order_id = 'C7')")" "0 0"
 expect "one job per book" "$(fake_py '",".join("%s=%d" % kv for kv in sorted(s["posts"].items()))')" "C1=1,C2=1,C3=1,C4=1,C5=1,C6=1"
 expect "every cover validated by Lulu" "$(sql "SELECT count(*) FROM print_validations WHERE part = 'cover' AND status = 'NORMALIZED'")" 6
 print_stop
