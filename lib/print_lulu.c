@@ -392,7 +392,8 @@ print_lulu_dimensions_parse(const json_t *ans, double *w_pt, double *h_pt, struc
     const char *unit = lulu_str(ans, "unit");
     if (lulu_number(json_object_get(ans, "width"), &w) < 0 ||
         lulu_number(json_object_get(ans, "height"), &h) < 0)
-        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions hold no width and height");
+        return err_set(e, ERR_TRANSIENT,
+                       "Lulu's cover dimensions hold no width and height");
     if (!unit || strcmp(unit, "pt") == 0)
         per = 1;
     else if (strcmp(unit, "mm") == 0)
@@ -400,11 +401,11 @@ print_lulu_dimensions_parse(const json_t *ans, double *w_pt, double *h_pt, struc
     else if (strcmp(unit, "inch") == 0)
         per = 72;
     else
-        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions are in \"%s\", unknown here",
-                       unit);
+        return err_set(e, ERR_TRANSIENT,
+                       "Lulu's cover dimensions are in \"%s\", unknown here", unit);
     if (!(w > 0 && h > 0 && w < 1e5 && h < 1e5))
-        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions %g x %g make no sense", w,
-                       h);
+        return err_set(e, ERR_TRANSIENT, "Lulu's cover dimensions %g x %g make no sense",
+                       w, h);
     *w_pt = w * per;
     *h_pt = h * per;
     return 0;
@@ -414,12 +415,12 @@ json_t *
 print_lulu_validation_json(const char *part, const char *source_url,
                            const char *pod_package_id, int page_count)
 {
-    json_t *j = strcmp(part, "cover") == 0
-                    ? json_pack("{s:s, s:s, s:i}", "source_url", source_url,
-                                "pod_package_id", pod_package_id, "interior_page_count",
-                                page_count)
-                    : json_pack("{s:s, s:s}", "source_url", source_url, "pod_package_id",
-                                pod_package_id);
+    json_t *j =
+        strcmp(part, "cover") == 0
+            ? json_pack("{s:s, s:s, s:i}", "source_url", source_url, "pod_package_id",
+                        pod_package_id, "interior_page_count", page_count)
+            : json_pack("{s:s, s:s}", "source_url", source_url, "pod_package_id",
+                        pod_package_id);
     if (!j)
         abort();
     return j;
@@ -1151,10 +1152,11 @@ lulu_cover_check(struct lulu *lu, struct db *db, const struct print_book *b,
                  const char *pod, struct err *e)
 {
     if (b->page_count <= 0)
-        return err_set(e, ERR_PERMANENT,
-                       "order %s: cannot count the pages of interior.pdf, which Lulu needs "
-                       "for the cover's size",
-                       b->id);
+        return err_set(
+            e, ERR_PERMANENT,
+            "order %s: cannot count the pages of interior.pdf, which Lulu needs "
+            "for the cover's size",
+            b->id);
     double cw, ch;
     if (print_pdf_page_size(b->cover, &cw, &ch, e) < 0)
         return err_prefix(e, "order %s", b->id);
@@ -1173,11 +1175,13 @@ lulu_cover_check(struct lulu *lu, struct db *db, const struct print_book *b,
     json_decref(ans);
     if (rc < 0)
         return err_prefix(e, "order %s: cover dimensions", b->id);
-    if (fabs(cw - lw) > LULU_COVER_TOLERANCE_PT || fabs(ch - lh) > LULU_COVER_TOLERANCE_PT)
-        return err_set(e, ERR_PERMANENT,
-                       "order %s: cover.pdf is %.2f x %.2f pt, but Lulu asks %.2f x %.2f pt "
-                       "for %s with %d pages (trim %s, %s): no job was created",
-                       b->id, cw, ch, lw, lh, pod, b->page_count, b->trim, b->binding);
+    if (fabs(cw - lw) > LULU_COVER_TOLERANCE_PT ||
+        fabs(ch - lh) > LULU_COVER_TOLERANCE_PT)
+        return err_set(
+            e, ERR_PERMANENT,
+            "order %s: cover.pdf is %.2f x %.2f pt, but Lulu asks %.2f x %.2f pt "
+            "for %s with %d pages (trim %s, %s): no job was created",
+            b->id, cw, ch, lw, lh, pod, b->page_count, b->trim, b->binding);
     log_order(LOG_INFO, b->id, "cover.pdf is %.2f x %.2f pt, as Lulu asks", cw, ch);
     return 0;
 }
@@ -1213,14 +1217,14 @@ lulu_vrow_load(struct db *db, const char *id, const char *part, struct lulu_vrow
 {
     memset(r, 0, sizeof *r);
     const char *params[] = {id, part};
-    PGresult *res = db_exec(
-        db, e,
-        "SELECT validation_id, source_md5, pod_package_id, status,"
-        " (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(errors) x),"
-        " coalesce(page_count, 0), polls,"
-        " extract(epoch FROM now() - created_at)::bigint"
-        " FROM print_validations WHERE order_id = $1 AND part = $2",
-        2, params);
+    PGresult *res =
+        db_exec(db, e,
+                "SELECT validation_id, source_md5, pod_package_id, status,"
+                " (SELECT string_agg(x, '; ') FROM jsonb_array_elements_text(errors) x),"
+                " coalesce(page_count, 0), polls,"
+                " extract(epoch FROM now() - created_at)::bigint"
+                " FROM print_validations WHERE order_id = $1 AND part = $2",
+                2, params);
     if (!res)
         return err_prefix(e, "order %s: print_validations", id);
     if (PQntuples(res) == 1) {
@@ -1249,15 +1253,16 @@ lulu_vrow_save(struct db *db, const char *id, const char *part, int fresh,
     snprintf(pages, sizeof pages, "%d", page_count);
     const char *params[] = {id, part, v->id, md5, pod, pages, v->status, errs};
     PGresult *res =
-        fresh ? db_exec(db, e,
-                        "INSERT INTO print_validations (order_id, part, provider,"
-                        " validation_id, source_md5, pod_package_id, page_count, status,"
-                        " errors) VALUES ($1, $2, 'lulu', $3, $4, $5, $6::int, $7, $8::jsonb)"
-                        " ON CONFLICT (order_id, part) DO UPDATE SET"
-                        " validation_id = $3, source_md5 = $4, pod_package_id = $5,"
-                        " page_count = $6::int, status = $7, errors = $8::jsonb, polls = 0,"
-                        " created_at = now(), updated_at = now()",
-                        8, params)
+        fresh ? db_exec(
+                    db, e,
+                    "INSERT INTO print_validations (order_id, part, provider,"
+                    " validation_id, source_md5, pod_package_id, page_count, status,"
+                    " errors) VALUES ($1, $2, 'lulu', $3, $4, $5, $6::int, $7, $8::jsonb)"
+                    " ON CONFLICT (order_id, part) DO UPDATE SET"
+                    " validation_id = $3, source_md5 = $4, pod_package_id = $5,"
+                    " page_count = $6::int, status = $7, errors = $8::jsonb, polls = 0,"
+                    " created_at = now(), updated_at = now()",
+                    8, params)
               : db_exec(db, e,
                         "UPDATE print_validations SET status = $7, errors = $8::jsonb,"
                         " polls = polls + 1, updated_at = now()"
@@ -1302,15 +1307,16 @@ lulu_validate_part(struct lulu *lu, struct db *db, const struct print_book *b,
         if (row.age > LULU_VALIDATE_PATIENCE_S) {
             const char *params[] = {b->id, part};
             PGresult *res = db_exec(
-                db, e, "DELETE FROM print_validations WHERE order_id = $1 AND part = $2", 2,
-                params);
+                db, e, "DELETE FROM print_validations WHERE order_id = $1 AND part = $2",
+                2, params);
             if (!res)
                 goto out;
             PQclear(res);
-            err_set(e, ERR_TRANSIENT,
-                    "order %s: Lulu has been validating %s.pdf (validation %s) for over an "
-                    "hour; a new validation at the next attempt",
-                    b->id, part, row.validation_id);
+            err_set(
+                e, ERR_TRANSIENT,
+                "order %s: Lulu has been validating %s.pdf (validation %s) for over an "
+                "hour; a new validation at the next attempt",
+                b->id, part, row.validation_id);
             goto out;
         }
         if (asprintf(&path, "/validate-%s/%s/", part, row.validation_id) < 0)
@@ -1346,14 +1352,15 @@ lulu_validate_part(struct lulu *lu, struct db *db, const struct print_book *b,
             err_prefix(e, "order %s: validating %s.pdf", b->id, part);
             goto out;
         }
-        log_order(LOG_INFO, b->id, "Lulu validates %s.pdf (validation %s): %s", part, v.id,
-                  v.status);
+        log_order(LOG_INFO, b->id, "Lulu validates %s.pdf (validation %s): %s", part,
+                  v.id, v.status);
     }
     if (v.check == PRINT_LULU_INVALID && v.words)
         *words = lulu_strdup(v.words);
     if (v.check == PRINT_LULU_CHECK_UNKNOWN) {
-        log_order(LOG_WARNING, b->id, "Lulu's %s validation %s has status %s, unknown here",
-                  part, v.id, v.status);
+        log_order(LOG_WARNING, b->id,
+                  "Lulu's %s validation %s has status %s, unknown here", part, v.id,
+                  v.status);
         rc = PRINT_LULU_CHECKING;
     } else {
         rc = (int)v.check;
@@ -1408,8 +1415,8 @@ static int
 lulu_never_posted(struct db *db, const char *id, struct err *e)
 {
     const char *params[] = {id};
-    PGresult *res =
-        db_exec(db, e, "SELECT never_posted FROM print_jobs WHERE order_id = $1", 1, params);
+    PGresult *res = db_exec(
+        db, e, "SELECT never_posted FROM print_jobs WHERE order_id = $1", 1, params);
     if (!res)
         return err_prefix(e, "order %s: print_jobs", id);
     int v = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;

@@ -85,9 +85,9 @@ enum print_lulu_check {
 /* A validation record (the answer of the POST, or of GET
  * /validate-interior/{id}/ or /validate-cover/{id}/). */
 struct print_lulu_validation {
-    char *id;     /* Lulu's id, as text */
-    char *status; /* "VALIDATING" ...; "NULL" when Lulu sent null */
-    char *words;  /* the errors joined by "; ", NULL when none */
+    char *id;       /* Lulu's id, as text */
+    char *status;   /* "VALIDATING" ...; "NULL" when Lulu sent null */
+    char *words;    /* the errors joined by "; ", NULL when none */
     json_t *errors; /* the errors as Lulu sent them (array), or NULL */
     enum print_lulu_check check;
 };

@@ -507,7 +507,8 @@ test_dimensions(void **state)
         int rc;
         double w, h;
     } c[] = {
-        {"{\"width\": \"1368.000\", \"height\": \"738.000\", \"unit\": \"pt\"}", 0, 1368, 738},
+        {"{\"width\": \"1368.000\", \"height\": \"738.000\", \"unit\": \"pt\"}", 0, 1368,
+         738},
         {"{\"width\": \"920.000\", \"height\": \"666.000\"}", 0, 920, 666},
         {"{\"width\": 482.6, \"height\": 260.35, \"unit\": \"mm\"}", 0, 1368, 738},
         {"{\"width\": \"19\", \"height\": \"10.25\", \"unit\": \"inch\"}", 0, 1368, 738},
@@ -542,8 +543,8 @@ test_validation_json(void **state)
     assert_string_equal(jstr(i, "source_url"), "https://f.example/a.pdf");
     json_t *c = print_lulu_validation_json("cover", "https://f.example/b.pdf",
                                            "0850X0850.FC.PRE.CW.080CW444.GXX", 28);
-    static const char *const ck[] = {"source_url", "pod_package_id", "interior_page_count",
-                                     NULL};
+    static const char *const ck[] = {"source_url", "pod_package_id",
+                                     "interior_page_count", NULL};
     assert_keys(c, ck);
     assert_int_equal(json_integer_value(json_object_get(c, "interior_page_count")), 28);
     json_decref(i);
@@ -564,13 +565,14 @@ test_validation_parse(void **state)
         {"{\"id\": 1, \"status\": \"VALIDATING\", \"errors\": null}", PRINT_LULU_CHECKING,
          "VALIDATING", NULL},
         {"{\"id\": 2, \"status\": null}", PRINT_LULU_CHECKING, "NULL", NULL},
-        {"{\"id\": \"3\", \"status\": \"NORMALIZING\"}", PRINT_LULU_CHECKING, "NORMALIZING",
-         NULL},
-        {"{\"id\": 4, \"status\": \"VALIDATED\", \"page_count\": \"28\"}", PRINT_LULU_VALID,
-         "VALIDATED", NULL},
+        {"{\"id\": \"3\", \"status\": \"NORMALIZING\"}", PRINT_LULU_CHECKING,
+         "NORMALIZING", NULL},
+        {"{\"id\": 4, \"status\": \"VALIDATED\", \"page_count\": \"28\"}",
+         PRINT_LULU_VALID, "VALIDATED", NULL},
         {"{\"id\": 5, \"status\": \"NORMALIZED\", \"errors\": []}", PRINT_LULU_VALID,
          "NORMALIZED", NULL},
-        {"{\"id\": 6, \"status\": \"ERROR\", \"errors\": [\"invalid file size\", \"fonts not "
+        {"{\"id\": 6, \"status\": \"ERROR\", \"errors\": [\"invalid file size\", \"fonts "
+         "not "
          "embedded\"]}",
          PRINT_LULU_INVALID, "ERROR", "invalid file size; fonts not embedded"},
         {"{\"id\": 7, \"status\": \"PONDERING\"}", PRINT_LULU_CHECK_UNKNOWN, "PONDERING",
