@@ -1251,10 +1251,11 @@ lulu_vrow_save(struct db *db, const char *id, const char *part, int fresh,
     char *errs = v->errors ? json_dumps(v->errors, JSON_COMPACT) : NULL;
     char pages[16];
     snprintf(pages, sizeof pages, "%d", page_count);
-    const char *params[] = {id, part, v->id, md5, pod, pages, v->status, errs};
-    PGresult *res =
-        fresh ? db_exec(
-                    db, e,
+    PGresult *res;
+    if (fresh) {
+        const char *params[] = {id, part, v->id, md5, pod, pages, v->status, errs};
+        res =
+            db_exec(db, e,
                     "INSERT INTO print_validations (order_id, part, provider,"
                     " validation_id, source_md5, pod_package_id, page_count, status,"
                     " errors) VALUES ($1, $2, 'lulu', $3, $4, $5, $6::int, $7, $8::jsonb)"
@@ -1262,14 +1263,15 @@ lulu_vrow_save(struct db *db, const char *id, const char *part, int fresh,
                     " validation_id = $3, source_md5 = $4, pod_package_id = $5,"
                     " page_count = $6::int, status = $7, errors = $8::jsonb, polls = 0,"
                     " created_at = now(), updated_at = now()",
-                    8, params)
-              : db_exec(db, e,
-                        "UPDATE print_validations SET status = $7, errors = $8::jsonb,"
-                        " polls = polls + 1, updated_at = now()"
-                        " WHERE order_id = $1 AND part = $2 AND validation_id = $3"
-                        " AND $4::text IS NOT NULL AND $5::text IS NOT NULL"
-                        " AND $6::text IS NOT NULL",
-                        8, params);
+                    8, params);
+    } else {
+        const char *params[] = {id, part, v->id, v->status, errs};
+        res = db_exec(db, e,
+                      "UPDATE print_validations SET status = $4, errors = $5::jsonb,"
+                      " polls = polls + 1, updated_at = now()"
+                      " WHERE order_id = $1 AND part = $2 AND validation_id = $3",
+                      5, params);
+    }
     free(errs);
     if (!res)
         return err_prefix(e, "order %s: recording the %s validation", id, part);
