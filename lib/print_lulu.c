@@ -9,6 +9,13 @@
  * answer lost after Lulu created the job) first asks Lulu for a job with
  * its external_id and adopts it, and posts only when there is none.
  *
+ * Before the intent, the cover's size is asked of Lulu (POST
+ * /cover-dimensions/) and compared with cover.pdf; after it, both files are
+ * validated by Lulu (POST /validate-interior/, /validate-cover/, polled
+ * with backoff while the order waits, ids kept in print_validations) and
+ * the job is posted only when both are valid.  never_posted, true until
+ * just before the first POST /print-jobs/, spares those retries the search.
+ *
  * The order waits in print/ (STAGE_WAIT, one status poll per
  * lulu_poll_interval) until the job is in production, then moves to done/;
  * print_follow() keeps polling until the job ships, for the tracking.

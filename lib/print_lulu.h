@@ -1,7 +1,8 @@
 /*
  * print_lulu.h — the parts of the Lulu client that stand alone: the JSON
  * sent to Lulu, the reading of its answers (statuses, tracking, field
- * errors), and the check of a webhook's signature.  The provider itself is
+ * errors, cover dimensions, file validations), and the check of a
+ * webhook's signature.  The provider itself is
  * print_lulu_provider (print.h).  The wire format is Lulu's published
  * OpenAPI document (../shared/specs/lulu-print-api.openapi.yml).
  */
