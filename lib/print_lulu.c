@@ -1301,6 +1301,8 @@ lulu_follow(void *stp, struct db *db, volatile int *stopping)
                 " JOIN orders o ON o.id = p.order_id"
                 " WHERE p.provider = 'lulu' AND p.state = 'submitted'"
                 " AND p.provider_job_id IS NOT NULL AND o.state <> 'print'"
+                /* this host's (docs/scaling.md): its publish_dir, its adoptions */
+                " AND (o.host IS NULL OR o.host = current_setting('storypress.host'))"
                 " AND (p.last_polled_at IS NULL OR"
                 "      p.last_polled_at <= now() - $1::int * interval '1 second')"
                 " ORDER BY p.last_polled_at NULLS FIRST LIMIT $2::int",
