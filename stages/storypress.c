@@ -135,6 +135,15 @@ const struct tool_cmd tool_cmds[] = {
      "logged.  Runs until stopped (storypress-webhook.service), woken by the\n"
      "transitions' NOTIFY; --once delivers what is pending and exits (1 when the\n"
      "receiver could not be reached).  It never holds up an order."},
+    {"adopt", cmd_adopt, "adopt --from-host NAME --spool COPY [--dry-run]",
+     "take over the orders of a host that died for good",
+     "COPY is a copy of the dead host's spool.  Each order folder in it (stage\n"
+     "directories, dead workers' claims, hold/) changes hands in the database\n"
+     "only if NAME still owns it (UPDATE ... WHERE host = NAME), and is then\n"
+     "copied into this spool where it was; orders in done/ and failed/ only\n"
+     "change hands, so this host follows their print jobs.  The dead host can\n"
+     "never move an adopted order again, so no book is printed twice.  Run it\n"
+     "again after a failure: it goes on where it stopped.  docs/scaling.md."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
