@@ -117,3 +117,8 @@ expect "no event by h1 after the adoption" \
   "$(sql "SELECT count(*) FROM order_events WHERE host = 'h1' AND (to_state IN ('done', 'failed') OR (order_id LIKE 'A%' AND to_state = 'art'))")" 0
 out=$("$BUILD/storypress" -c "$(conf_of h2)" fsck) || fail "fsck on h2: $out"
 expect "fsck on h2" "$out" "fsck: 4 orders checked, 0 problems, 0 repaired"
+# A sanitizer build reports into the daemons' logs: none may hold a report.
+if grep -l "AddressSanitizer\|LeakSanitizer\|runtime error:" "$TESTTMP"/*.log 2>/dev/null; then
+  fail "a sanitizer report in a daemon's log"
+fi
+ok "no sanitizer report in the daemons' logs"
