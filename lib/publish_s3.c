@@ -156,8 +156,10 @@ publish_s3_presign(const char *endpoint, const char *region, const char *bucket,
     char *host = s3_host(endpoint);
 
     GString *path = g_string_new("/");
-    s3_uri_encode(path, bucket, 0);
-    g_string_append_c(path, '/');
+    if (bucket && *bucket) { /* path-style; none: the endpoint names the bucket */
+        s3_uri_encode(path, bucket, 0);
+        g_string_append_c(path, '/');
+    }
     s3_uri_encode(path, name, 1);
 
     GString *cred = g_string_new(NULL);

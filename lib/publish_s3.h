@@ -38,7 +38,8 @@ int publish_s3_delete(struct publish_s3 *s3, const char *name, struct err *e);
 char *publish_s3_url(struct publish_s3 *s3, const char *name);
 
 /* The same from its parts at time now (for the tests): endpoint without a
- * trailing slash, the object's key. */
+ * trailing slash, the object's key; bucket NULL or "": the endpoint's host
+ * names the bucket (virtual-hosted style). */
 char *publish_s3_presign(const char *endpoint, const char *region, const char *bucket,
                          const char *access_key, const char *secret, const char *name,
                          long expires, time_t now);
