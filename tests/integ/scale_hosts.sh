@@ -82,6 +82,8 @@ lulu_client_key_file = $TESTTMP/lulu_key
 lulu_client_secret_file = $TESTTMP/lulu_secret
 lulu_contact_email = books@shop.example
 lulu_poll_interval = 2
+lulu_rpm = 600
+lulu_max_in_flight = 4
 lulu_timeout = 10
 publish = s3
 s3_endpoint = $S3_URL
@@ -196,9 +198,9 @@ done
 done_n() { [ "$(find "$(spool_of $1)/done" -mindepth 1 -maxdepth 1 | wc -l)" -eq "$2" ]; }
 bucket_empty() { [ "$(s3_stat 'len(s["objects"])')" = 0 ]; }
 for h in $HOSTS; do start $h print; done
-wait_until 60 fake_is 'len(s["posts"])' "$total" || fail "jobs not all submitted: $(fake_py 's["posts"]') $(tail -5 "$TESTTMP"/h1-print.log)"
+wait_until $((total * 2 + 60)) fake_is 'len(s["posts"])' "$total" || fail "jobs not all submitted: $(fake_py 's["posts"]') $(tail -5 "$TESTTMP"/h1-print.log)"
 for h in $HOSTS; do
-  wait_until 60 done_n $h "$PER_HOST" \
+  wait_until $((total * 2 + 60)) done_n $h "$PER_HOST" \
     || fail "$h: not all done: $(ls "$(spool_of $h)"/*/) $(tail -5 "$TESTTMP/$h-print.log")"
 done
 expect "one print job per order" "$(fake_py 'sorted(set(s["posts"].values()))')" "[1]"
