@@ -598,7 +598,14 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
             }
             double wait;
             struct err re = {0};
-            int rr = openai_rate_take(oa, &wait, &re);
+            /* A slot of the in-flight limit shared by every host, then a
+             * token (openai.c); no slot taken when rate_limit = host. */
+            int rr = openai_slot_take(oa, &p->call, &wait, &re);
+            if (rr == 0) {
+                rr = openai_rate_take(oa, &wait, &re);
+                if (rr != 0)
+                    openai_slot_give(oa, &p->call);
+            }
             if (rr < 0) {
                 /* The rate limiter itself failed: no book can go on. */
                 art_openai_fail_unfinished(pics, npic, bks, &re);

@@ -133,6 +133,28 @@ static const struct config_key config_keys[] = {
     {"openai_price_output_mtok", CT_DOUBLE, "1.60", NULL,
      "price of a million output tokens, USD"},
     {"openai_price_image", CT_DOUBLE, "0.04", NULL, "price of one image, USD"},
+    /* several hosts on one database (docs/scaling.md) */
+    {"host_name", CT_STR, "", NULL,
+     "name of this host among those sharing the database; empty: the hostname"},
+    {"rate_limit", CT_ENUM, "host", "host|shared",
+     "provider limits: host (a file in the spool, this host alone) or shared (in "
+     "PostgreSQL, one limit for every host)"},
+    {"rate_lease_seconds", CT_INT, "300", "10:86400",
+     "shared limits: a request-in-flight slot not given back after this long returns "
+     "(a dead host's); longer than the longest request"},
+    {"lulu_rpm", CT_INT, "60", "1:100000", "shared limits: requests per minute to Lulu"},
+    {"lulu_max_in_flight", CT_INT, "4", "1:64", "shared limits: Lulu requests in flight at once"},
+    {"publish", CT_ENUM, "dir", "dir|s3",
+     "where the print files Lulu fetches go: lulu_publish_dir, or an S3-compatible bucket"},
+    {"s3_endpoint", CT_STR, "", NULL,
+     "publish = s3: the store's base URL (https://s3.eu-west-1.amazonaws.com)"},
+    {"s3_region", CT_STR, "us-east-1", NULL, "publish = s3: the region signed for"},
+    {"s3_bucket", CT_STR, "", NULL, "publish = s3: the bucket (path-style addressing)"},
+    {"s3_access_key", CT_STR, "", NULL, "publish = s3: the access key id"},
+    {"s3_secret_key_file", CT_STR, "s3_secret_key", NULL,
+     "publish = s3: file or credential holding the secret access key"},
+    {"s3_url_expiry", CT_INT, "604800", "60:604800",
+     "publish = s3: seconds the presigned URLs given to Lulu stay valid"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

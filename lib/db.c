@@ -15,6 +15,7 @@
 
 #include "db.h"
 #include "embed.h"
+#include "host.h"
 #include "log.h"
 
 /* Key of the advisory lock that serialises migrations ("stry" "migr"). */
@@ -84,6 +85,20 @@ db_connect(struct db *db, struct err *e)
     }
     PGresult *r = PQexec(db->conn, "SET client_min_messages = warning");
     PQclear(r);
+    /* Which host this is: the host columns (sql/008_hosts.sql) default to it. */
+    const char *hp[] = {host_name()};
+    r = PQexecParams(db->conn, "SELECT set_config('storypress.host', $1, false)", 1, NULL, hp,
+                     NULL, NULL, 0);
+    int set = r && PQresultStatus(r) == PGRES_TUPLES_OK;
+    PQclear(r);
+    if (!set) {
+        char buf[512];
+        err_set(e, ERR_TRANSIENT, "database: cannot name the host: %s",
+                db_message(PQerrorMessage(db->conn), buf, sizeof buf));
+        PQfinish(db->conn);
+        db->conn = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -493,8 +508,13 @@ db_order_intake_quota(struct db *db, const json_t *order, const char *canonical,
     PQclear(r);
     if (!inserted) {
         /* The id is known: the same order again, or another one under its id. */
+        /* Taken by another host: never a repeat here, whatever its bytes
+         * (the other host's spool holds it; this one must not run it too). */
         const char *pq[] = {id, canonical};
-        r = db_exec(db, e, "SELECT canonical = $2 FROM orders WHERE id = $1", 2, pq);
+        r = db_exec(db, e,
+                    "SELECT canonical = $2 AND coalesce(host = current_setting('storypress.host'),"
+                    " true) FROM orders WHERE id = $1",
+                    2, pq);
         if (!r)
             goto rollback;
         result = PQntuples(r) > 0 && PQgetvalue(r, 0, 0)[0] == 't' ? 1 : 2;
@@ -523,13 +543,24 @@ db_record_transition(struct db *db, const char *order_id, enum state from, enum 
     if (db_begin(db, e) < 0)
         return -1;
     const char *p[] = {order_id};
-    PGresult *r = db_exec(db, e, "SELECT state FROM orders WHERE id = $1 FOR UPDATE", 1, p);
+    PGresult *r = db_exec(db, e,
+                          "SELECT state, host, host IS NULL OR host = current_setting("
+                          "'storypress.host') FROM orders WHERE id = $1 FOR UPDATE",
+                          1, p);
     if (!r)
         goto rollback;
     if (PQntuples(r) == 0) {
         PQclear(r);
         err_set(e, ERR_PERMANENT, "%s: not in the database (run storypress fsck --repair)",
                 order_id);
+        goto rollback;
+    }
+    if (PQgetvalue(r, 0, 2)[0] != 't') {
+        /* Another host owns it (storypress adopt gave it away): this copy
+         * must not go on, or the book could be printed twice. */
+        err_set(e, ERR_PERMANENT, "%s: owned by host %s, not by %s (storypress adopt)",
+                order_id, PQgetvalue(r, 0, 1), host_name());
+        PQclear(r);
         goto rollback;
     }
     enum state now = state_from_name(PQgetvalue(r, 0, 0));
@@ -545,6 +576,7 @@ db_record_transition(struct db *db, const char *order_id, enum state from, enum 
     const char *pu[] = {order_id, state_name(to)};
     int rc = db_run(db, e,
                     "UPDATE orders SET state = $2, attempts = 0, next_attempt = NULL,"
+                    " host = coalesce(host, current_setting('storypress.host')),"
                     " updated_at = now() WHERE id = $1",
                     2, pu);
     if (rc == 0)

@@ -17,6 +17,10 @@
  * at rpm/60 tokens a second and holds at most max(1, rpm/12) tokens (five
  * seconds' worth), so no minute ever sees more than about 1.1 × rpm
  * requests, and a burst after a quiet spell stays short.
+ *
+ * With rate_limit = shared the bucket, and the in-flight slots, are rows in
+ * PostgreSQL instead (lib/ratelimit.c), the same for every host; a 429
+ * that says how long to wait holds every host back that long.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +40,7 @@
 #include "http.h"
 #include "log.h"
 #include "openai.h"
+#include "ratelimit.h"
 
 struct openai {
     char *base_url;
@@ -43,7 +48,10 @@ struct openai {
     long connect_ms, total_ms;
     long rpm;
     char *rate_path;
+    struct rl *rl; /* rate_limit = shared; NULL: the file above */
 };
+
+static void openai_rate_block(struct openai_call *c);
 
 struct openai *
 openai_open(const struct config *cfg, struct err *e)
@@ -87,6 +95,7 @@ openai_open(const struct config *cfg, struct err *e)
     oa->total_ms = config_int(cfg, "openai_timeout") * 1000;
     oa->rpm = config_int(cfg, "openai_rpm");
     oa->rate_path = fsu_join(config_str(cfg, "spool_dir"), ".openai.rate");
+    oa->rl = rl_for(cfg, OPENAI_PROVIDER);
     if (!oa->base_url || !oa->rate_path) {
         openai_close(oa);
         err_set(e, ERR_TRANSIENT, "OpenAI client: out of memory");
@@ -106,6 +115,7 @@ openai_close(struct openai *oa)
     }
     free(oa->base_url);
     free(oa->rate_path);
+    rl_close(oa->rl);
     free(oa);
 }
 
@@ -214,8 +224,11 @@ openai_call_start(struct openai *oa, struct openai_call *c, const char *path, co
                   size_t max_body, struct err *e)
 {
     void *user = c->user;
+    int lease = c->lease;
     memset(c, 0, sizeof *c);
     c->user = user;
+    c->lease = lease;
+    c->oa = oa;
     c->retry_after_s = -1;
     c->reset_ms = -1;
     c->max_body = max_body;
@@ -283,6 +296,8 @@ openai_call_done(struct openai_call *c, CURLcode rc, struct err *e)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     c->latency_ms =
         (long)((t1.tv_sec - c->t0.tv_sec) * 1000 + (t1.tv_nsec - c->t0.tv_nsec) / 1000000);
+    /* The request is no longer in flight: its shared slot goes back now. */
+    openai_slot_give(c->oa, c);
     if (rc != CURLE_OK) {
         c->status = 0;
         if (c->overflow)
@@ -303,6 +318,7 @@ openai_call_done(struct openai_call *c, CURLcode rc, struct err *e)
         if (!c->body)
             return err_set(e, ERR_TRANSIENT, "OpenAI: out of memory");
     }
+    openai_rate_block(c);
     return 0;
 }
 
@@ -310,6 +326,8 @@ int
 openai_call_perform(struct openai *oa, struct openai_call *c, const char *path,
                     const json_t *body, size_t max_body, struct err *e)
 {
+    if (openai_slot_wait(oa, c, e) < 0)
+        return -1;
     if (openai_call_start(oa, c, path, body, max_body, e) < 0)
         return -1;
     return openai_call_done(c, curl_easy_perform(c->curl), e);
@@ -320,6 +338,7 @@ openai_call_free(struct openai_call *c)
 {
     if (!c)
         return;
+    openai_slot_give(c->oa, c);
     if (c->curl)
         curl_easy_cleanup(c->curl);
     curl_slist_free_all(c->headers);
@@ -488,9 +507,62 @@ openai_record(struct db *db, const char *order_id, const char *model, const char
 /* ---- the host-wide rate ---- */
 
 int
+openai_slot_take(struct openai *oa, struct openai_call *c, double *wait_s, struct err *e)
+{
+    *wait_s = 0;
+    if (!oa->rl || c->lease)
+        return 0;
+    int slot;
+    int rc = rl_lease(oa->rl, &slot, wait_s, e);
+    if (rc == 0)
+        c->lease = slot + 1;
+    return rc;
+}
+
+int
+openai_slot_wait(struct openai *oa, struct openai_call *c, struct err *e)
+{
+    for (;;) {
+        double w;
+        int rc = openai_slot_take(oa, c, &w, e);
+        if (rc <= 0)
+            return rc;
+        openai_sleep(w);
+    }
+}
+
+void
+openai_slot_give(struct openai *oa, struct openai_call *c)
+{
+    if (!oa || !oa->rl || !c->lease)
+        return;
+    struct err e = {0};
+    if (rl_release(oa->rl, c->lease - 1, &e) < 0)
+        log_warn("%s (the slot returns when its lease expires)", e.msg);
+    c->lease = 0;
+}
+
+/* A 429 that says how long to wait: every host waits (shared limits). */
+static void
+openai_rate_block(struct openai_call *c)
+{
+    if (!c->oa || !c->oa->rl || c->status != 429)
+        return;
+    struct openai_verdict v;
+    openai_classify(c->status, c->body, c->retry_after_s, c->reset_ms, &v);
+    if (v.kind != ERR_TRANSIENT || v.wait_s <= 0)
+        return;
+    struct err e = {0};
+    if (rl_block(c->oa->rl, (double)v.wait_s, &e) < 0)
+        log_warn("%s", e.msg);
+}
+
+int
 openai_rate_take(struct openai *oa, double *wait_s, struct err *e)
 {
     *wait_s = 0;
+    if (oa->rl)
+        return rl_take(oa->rl, wait_s, e);
     int fd = open(oa->rate_path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
     if (fd < 0)
         return err_errno(e, errno, "%s", oa->rate_path);

@@ -51,6 +51,8 @@ struct openai_call {
     struct timespec t0;
     char curl_err[CURL_ERROR_SIZE];
     void *user;           /* the caller's */
+    struct openai *oa;    /* the client that started it */
+    int lease;            /* shared in-flight slot + 1 (openai_slot_take); 0: none */
 };
 
 /* Prepares a POST of body (JSON) to <openai_base_url><path>, with the
@@ -64,7 +66,7 @@ int openai_call_start(struct openai *oa, struct openai_call *c, const char *path
  * (ERR_TRANSIENT: timeout, connection refused, answer too large). */
 int openai_call_done(struct openai_call *c, CURLcode rc, struct err *e);
 
-/* start + curl_easy_perform + done. */
+/* openai_slot_take (waiting for a slot) + start + curl_easy_perform + done. */
 int openai_call_perform(struct openai *oa, struct openai_call *c, const char *path,
                         const json_t *body, size_t max_body, struct err *e);
 
@@ -102,6 +104,17 @@ void openai_record(struct db *db, const char *order_id, const char *model, const
  * when the caller may send one request now, 1 when it must wait *wait_s
  * seconds first, -1 on error (the file cannot be used: e set). */
 int openai_rate_take(struct openai *oa, double *wait_s, struct err *e);
+
+/* The in-flight limit shared by every host (rate_limit = shared,
+ * lib/ratelimit.c): leases a slot for call c before it starts.  0: taken
+ * (or no shared limit); 1: every slot is out, try again in *wait_s; -1: e
+ * set.  openai_call_free() gives the slot back; openai_slot_give() gives
+ * it back before the call started. */
+int openai_slot_take(struct openai *oa, struct openai_call *c, double *wait_s, struct err *e);
+void openai_slot_give(struct openai *oa, struct openai_call *c);
+
+/* openai_slot_take(), waiting until a slot is free. */
+int openai_slot_wait(struct openai *oa, struct openai_call *c, struct err *e);
 
 /* Blocks until openai_rate_take() allows a request (or fails). */
 int openai_rate_wait(struct openai *oa, struct err *e);

@@ -35,6 +35,8 @@
 #include "log.h"
 #include "print.h"
 #include "print_lulu.h"
+#include "publish_s3.h"
+#include "ratelimit.h"
 #include "vocab.h"
 
 #define LULU_TOKEN_PATH "/auth/realms/glasstree/protocol/openid-connect/token"
@@ -61,6 +63,8 @@ struct lulu {
     /* The bearer token, per process. */
     char *token;
     double token_renew; /* monotonic seconds after which it is renewed */
+    struct rl *rl;      /* rate_limit = shared: Lulu's limit for every host */
+    struct publish_s3 *s3; /* publish = s3 (publish_s3.c); NULL: publish_dir */
 };
 
 static double
@@ -657,7 +661,12 @@ lulu_call(struct lulu *lu, struct db *db, const char *order_id, const char *kind
             .max_body = LULU_MAX_BODY,
         };
         struct http_response rs;
-        if (http_perform(&rq, &rs, e) < 0) {
+        int slot; /* the limit shared by every host (ratelimit.c) */
+        if (rl_acquire(lu->rl, &slot, e) < 0)
+            break;
+        int hr = http_perform(&rq, &rs, e);
+        rl_done(lu->rl, slot, hr < 0 ? 0 : rs.status, hr < 0 ? -1 : rs.retry_after);
+        if (hr < 0) {
             lulu_record(db, order_id, kind, &rs, 0, e->msg);
             err_prefix(e, "Lulu");
             http_response_free(&rs);
@@ -742,6 +751,8 @@ lulu_free(struct lulu *lu)
     lulu_wipe_free(lu->key);
     lulu_wipe_free(lu->secret);
     lulu_wipe_free(lu->token);
+    rl_close(lu->rl);
+    publish_s3_close(lu->s3);
     free(lu->contact);
     free(lu->publish_dir);
     free(lu->publish_url);
@@ -776,6 +787,15 @@ lulu_open(const struct config *cfg, void **stp, struct err *e)
     lu->timeout_ms = config_int(cfg, "lulu_timeout") * 1000;
     lu->connect_ms = lu->timeout_ms < 10000 ? lu->timeout_ms : 10000;
 
+    if (strcmp(config_str(cfg, "publish"), "s3") == 0) {
+        /* The files go to a bucket (publish_s3.c), not a directory. */
+        if (!(lu->s3 = publish_s3_open(cfg, e)))
+            goto fail;
+        free(lu->publish_dir);
+        free(lu->publish_url);
+        lu->publish_dir = lulu_strdup("-");
+        lu->publish_url = lulu_strdup("-");
+    }
     if (!*lu->api || !*lu->contact || !*lu->publish_dir || !*lu->publish_url) {
         err_set(e, ERR_PERMANENT, "%s is not set",
                 !*lu->api           ? "lulu_api_url"
@@ -784,7 +804,7 @@ lulu_open(const struct config *cfg, void **stp, struct err *e)
                                     : "lulu_publish_url");
         goto fail;
     }
-    if (fsu_mkdir_p(lu->publish_dir, 0755, e) < 0) {
+    if (!lu->s3 && fsu_mkdir_p(lu->publish_dir, 0755, e) < 0) {
         err_prefix(e, "lulu_publish_dir %s", lu->publish_dir);
         goto fail;
     }
@@ -807,6 +827,7 @@ lulu_open(const struct config *cfg, void **stp, struct err *e)
         }
     if (http_init(e) < 0)
         goto fail;
+    lu->rl = rl_for(cfg, "lulu");
     *stp = lu;
     return 0;
 fail:
@@ -848,6 +869,8 @@ lulu_new_names(struct err *e)
 static char *
 lulu_url(const struct lulu *lu, const char *name)
 {
+    if (lu->s3)
+        return publish_s3_url(lu->s3, name); /* presigned, expiring */
     char *u;
     if (asprintf(&u, "%s/%s", lu->publish_url, name) < 0)
         abort();
@@ -868,6 +891,14 @@ lulu_publish(struct lulu *lu, const struct print_book *b, const json_t *names,
         if (!name || strchr(name, '/') || name[0] == '.')
             return err_set(e, ERR_PERMANENT, "order %s: bad published name for %s", b->id,
                            key[i]);
+        if (lu->s3) {
+            /* Uploaded again each attempt: a PUT replaces, and its sums
+             * say the store holds these very bytes. */
+            const char *sha[] = {b->interior_sha256, b->cover_sha256};
+            if (publish_s3_put(lu->s3, src[i], name, sha[i], md5[i], e) < 0)
+                return err_prefix(e, "order %s: publishing %s", b->id, key[i]);
+            continue;
+        }
         char *dst = fsu_join(lu->publish_dir, name);
         struct stat sb, ss;
         int rc = 0;
@@ -907,6 +938,13 @@ lulu_unpublish(struct lulu *lu, struct db *db, const char *id, const json_t *nam
         const char *name = lulu_str(names, key[i]);
         if (!name || strchr(name, '/') || name[0] == '.')
             continue;
+        if (lu->s3) {
+            struct err se = {0};
+            if (publish_s3_delete(lu->s3, name, &se) < 0)
+                log_order(LOG_WARNING, id, "cannot remove the published %s: %s", key[i],
+                          se.msg);
+            continue;
+        }
         char *path = fsu_join(lu->publish_dir, name);
         if (unlink(path) < 0 && errno != ENOENT)
             log_order(LOG_WARNING, id, "cannot remove the published %s %s: %s", key[i],
@@ -1728,6 +1766,8 @@ lulu_follow(void *stp, struct db *db, volatile int *stopping)
                 " JOIN orders o ON o.id = p.order_id"
                 " WHERE p.provider = 'lulu' AND p.state = 'submitted'"
                 " AND p.provider_job_id IS NOT NULL AND o.state <> 'print'"
+                /* this host's (docs/scaling.md): its publish_dir, its adoptions */
+                " AND (o.host IS NULL OR o.host = current_setting('storypress.host'))"
                 " AND (p.last_polled_at IS NULL OR"
                 "      p.last_polled_at <= now() - $1::int * interval '1 second')"
                 " ORDER BY p.last_polled_at NULLS FIRST LIMIT $2::int",

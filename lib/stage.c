@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "host.h"
 #include "log.h"
 #include "order.h"
 #include "stage.h"
@@ -121,15 +122,9 @@ stage_worker_name(const struct config *cfg, const char *opt)
     if (w && *w) {
         name = strdup(w);
     } else {
-        char host[HOST_NAME_MAX + 1] = "host";
-        if (gethostname(host, sizeof host) < 0)
-            strcpy(host, "host");
-        host[HOST_NAME_MAX] = 0;
-        /* Keep only characters an order id may have: it becomes a file name. */
-        for (char *p = host; *p; p++)
-            if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-                  (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
-                *p = '-';
+        /* The host's name (host.c): claims in the spool and events say
+         * which host did the work. */
+        const char *host = host_name();
         if (asprintf(&name, "%.40s.%ld", host, (long)getpid()) < 0)
             name = NULL;
     }
@@ -582,6 +577,10 @@ stage_start(struct stage_loop *L, const char *cfgpath, const char *worker_opt)
         return -1;
     }
     log_init(L->ops->prog, log_level_parse(config_str(L->cfg, "log_level")), LOG_PREFIX_AUTO);
+    if (host_configure(L->cfg, &e) < 0) {
+        log_error("%s", e.msg);
+        return -1;
+    }
     L->retry_base = config_int(L->cfg, "retry_base");
     L->retry_cap = config_int(L->cfg, "retry_cap");
     L->max_attempts = config_int(L->cfg, "max_attempts");

@@ -355,9 +355,13 @@ story_openai_write(const struct config *cfg, struct db *db, const json_t *order,
     json_t *story = NULL;
     int attempt = 0;
     while (attempt < tries) {
-        if (openai_rate_wait(oa, e) < 0)
-            break;
+        /* A slot first, then a token: a token spent waiting for a slot
+         * would let a later minute see more requests than rpm. */
         struct openai_call c = {0};
+        if (openai_slot_wait(oa, &c, e) < 0 || openai_rate_wait(oa, e) < 0) {
+            openai_slot_give(oa, &c);
+            break;
+        }
         if (openai_call_perform(oa, &c, "/chat/completions", rq, OPENAI_CHAT_MAX_BODY, e) < 0) {
             openai_record(db, oid, model, "story", 0, 0, 0, &c, 0, e ? e->msg : "no answer");
             openai_call_free(&c);

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "log.h"
 #include "tool.h"
 
@@ -25,12 +26,14 @@ const struct tool_cmd tool_cmds[] = {
      "incoming/<order_id>.json (never replacing a drop that waits there), so the\n"
      "incoming stage only ever sees complete files.  '-' reads standard input.\n"
      "Validation happens in the incoming stage: a bad order ends in rejected/."},
-    {"status", cmd_status, "status [--json]",
+    {"status", cmd_status, "status [--all] [--json]",
      "orders waiting in each directory, with an age histogram",
      "For every spool directory: how many entries wait there (and how many are\n"
      "being worked on), an age histogram like Postfix's qshape (<5m <1h <6h <1d\n"
      "<1w older), and the age of the oldest.  A stage whose oldest order waited\n"
-     "longer than stale_after is flagged STALE; the exit status is then 3."},
+     "longer than stale_after is flagged STALE; the exit status is then 3.\n"
+     "--all: every host's orders per state and its last event, from the database\n"
+     "(several hosts sharing one database: docs/scaling.md)."},
     {"list", cmd_list, "list [DIR] [--json]",
      "the orders in one directory (default: every directory)",
      "One line per order: directory, id, age, attempts and last error from the\n"
@@ -132,6 +135,15 @@ const struct tool_cmd tool_cmds[] = {
      "logged.  Runs until stopped (storypress-webhook.service), woken by the\n"
      "transitions' NOTIFY; --once delivers what is pending and exits (1 when the\n"
      "receiver could not be reached).  It never holds up an order."},
+    {"adopt", cmd_adopt, "adopt --from-host NAME --spool COPY [--dry-run]",
+     "take over the orders of a host that died for good",
+     "COPY is a copy of the dead host's spool.  Each order folder in it (stage\n"
+     "directories, dead workers' claims, hold/) changes hands in the database\n"
+     "only if NAME still owns it (UPDATE ... WHERE host = NAME), and is then\n"
+     "copied into this spool where it was; orders in done/ and failed/ only\n"
+     "change hands, so this host follows their print jobs.  The dead host can\n"
+     "never move an adopted order again, so no book is printed twice.  Run it\n"
+     "again after a failure: it goes on where it stopped.  docs/scaling.md."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -403,6 +415,8 @@ main(int argc, char **argv)
     /* The tool says what it did on stdout; the log only adds warnings. */
     int level = log_level_parse(config_str(t.cfg, "log_level"));
     log_init("storypress", level > LOG_WARNING ? LOG_WARNING : level, LOG_PREFIX_NEVER);
+    if (host_configure(t.cfg, &e) < 0)
+        return tool_fail("%s", e.msg);
     static char worker[96];
     struct passwd *pw = getpwuid(getuid());
     snprintf(worker, sizeof worker, "storypress:%s", pw ? pw->pw_name : "?");

@@ -25,6 +25,11 @@
 
 #define FSCK_TMP_STALE 3600 /* a drop half-written in tmp/ for an hour is abandoned */
 
+/* This host's rows (sql/008_hosts.sql): fsck compares this host's spool
+ * with them and never looks at, or mends, another host's orders.  A row
+ * without a host (written by hand) counts as this host's. */
+#define FSCK_MINE(t) "(" t ".host IS NULL OR " t ".host = current_setting('storypress.host'))"
+
 struct fsck_seen {
     enum state st;
     int places;
@@ -227,7 +232,8 @@ fsck_histories(struct fsck *f, struct err *e)
     PGresult *r = db_exec(f->t->db, e,
                           "SELECT e.order_id, e.from_state, e.to_state, o.state"
                           " FROM order_events e JOIN orders o ON o.id = e.order_id"
-                          " WHERE o.purged_at IS NULL ORDER BY e.order_id, e.id",
+                          " WHERE o.purged_at IS NULL AND " FSCK_MINE("o")
+                          " ORDER BY e.order_id, e.id",
                           0, NULL);
     if (!r)
         return -1;
@@ -251,6 +257,22 @@ fsck_histories(struct fsck *f, struct err *e)
     }
     PQclear(r);
     return 0;
+}
+
+/* The host that owns order id when it is another one (fresh string), NULL
+ * when none does or the database cannot say. */
+static char *
+fsck_owner(struct fsck *f, const char *id)
+{
+    struct err e = {0};
+    const char *p[] = {id};
+    PGresult *r = db_exec(f->t->db, &e,
+                          "SELECT host FROM orders WHERE id = $1 AND host IS NOT NULL"
+                          " AND host <> current_setting('storypress.host')",
+                          1, p);
+    char *host = r && PQntuples(r) ? strdup(PQgetvalue(r, 0, 0)) : NULL;
+    PQclear(r);
+    return host;
 }
 
 /* A folder the database does not know: record it from its order.json. */
@@ -322,8 +344,10 @@ cmd_fsck(struct tool *t, int argc, char **argv)
     fsck_rejected_scratch(&f);
 
     struct err e = {0};
-    PGresult *r = db_exec(t->db, &e, "SELECT id, state FROM orders WHERE purged_at IS NULL", 0,
-                          NULL);
+    PGresult *r = db_exec(t->db, &e,
+                          "SELECT id, state FROM orders WHERE purged_at IS NULL AND "
+                          FSCK_MINE("orders"),
+                          0, NULL);
     if (!r) {
         g_hash_table_destroy(f.seen);
         json_decref(f.report);
@@ -365,6 +389,14 @@ cmd_fsck(struct tool *t, int argc, char **argv)
         if (g_hash_table_contains(known, key))
             continue;
         struct fsck_seen *s = val;
+        char *other = fsck_owner(&f, key);
+        if (other) {
+            /* Another host's order: never recorded or moved from here. */
+            fsck_problem(&f, 0, "%s: in %s/ but owned by host %s (storypress adopt)",
+                         (const char *)key, state_name(s->st), other);
+            free(other);
+            continue;
+        }
         int ok = f.repair && fsck_adopt(&f, key, s) == 0;
         fsck_problem(&f, ok, "%s: in %s/ but unknown to the database", (const char *)key,
                      state_name(s->st));

@@ -69,6 +69,20 @@ static const char stats_failures_sql[] =
     " WHERE to_state = 'failed' AND at >= to_timestamp($1::double precision)"
     " GROUP BY 1 ORDER BY 2 DESC, 1";
 
+/* Per host (sql/008_hosts.sql): books finished and failed by each host's
+ * events, and its API calls and their cost, over the window. */
+static const char stats_hosts_sql[] =
+    "WITH e AS (SELECT coalesce(host, '(none)') AS host,"
+    "                  count(*) FILTER (WHERE to_state = 'done') AS done,"
+    "                  count(*) FILTER (WHERE to_state = 'failed') AS failed"
+    "           FROM order_events WHERE at >= to_timestamp($1::double precision)"
+    "           GROUP BY 1),"
+    " a AS (SELECT coalesce(host, '(none)') AS host, count(*) AS calls,"
+    "              coalesce(sum(cost), 0)::float8 AS cost"
+    "       FROM api_calls WHERE at >= to_timestamp($1::double precision) GROUP BY 1)"
+    " SELECT host, coalesce(e.done, 0), coalesce(e.failed, 0), coalesce(a.calls, 0),"
+    "        coalesce(a.cost, 0) FROM e FULL JOIN a USING (host) ORDER BY host";
+
 /* "45s", "12m30s", "3h05m", "2d04h": a duration in a few characters. */
 static const char *
 stats_duration(double secs, char *buf, size_t len)
@@ -135,7 +149,9 @@ cmd_stats(struct tool *t, int argc, char **argv)
     PGresult *api = stages ? stats_query(t, stats_api_sql, sbuf) : NULL;
     PGresult *books = api ? stats_query(t, stats_books_sql, sbuf) : NULL;
     PGresult *fails = books ? stats_query(t, stats_failures_sql, sbuf) : NULL;
-    if (!fails) {
+    PGresult *hosts = fails ? stats_query(t, stats_hosts_sql, sbuf) : NULL;
+    if (!hosts) {
+        PQclear(fails);
         PQclear(days);
         PQclear(stages);
         PQclear(api);
@@ -182,12 +198,20 @@ cmd_stats(struct tool *t, int argc, char **argv)
             json_array_append_new(jf, json_pack("{s:s, s:I}", "reason", PQgetvalue(fails, i, 0),
                                                 "count",
                                                 (json_int_t)atol(PQgetvalue(fails, i, 1))));
+        json_t *jh = json_array();
+        for (int i = 0; i < PQntuples(hosts); i++)
+            json_array_append_new(
+                jh, json_pack("{s:s, s:I, s:I, s:I, s:f}", "host", PQgetvalue(hosts, i, 0),
+                              "done", (json_int_t)atol(PQgetvalue(hosts, i, 1)), "failed",
+                              (json_int_t)atol(PQgetvalue(hosts, i, 2)), "api_calls",
+                              (json_int_t)atol(PQgetvalue(hosts, i, 3)), "cost",
+                              strtod(PQgetvalue(hosts, i, 4), NULL)));
         tool_print_json(json_pack(
-            "{s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:f, s:o, s:I, s:f}, s:o}", "since",
-            (json_int_t)since, "days", jd, "total", "received", (json_int_t)tot[0], "done",
+            "{s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:f, s:o, s:I, s:f}, s:o, s:o}",
+            "since", (json_int_t)since, "days", jd, "total", "received", (json_int_t)tot[0], "done",
             (json_int_t)tot[1], "failed", (json_int_t)tot[2], "rejected", (json_int_t)tot[3],
             "stages", js, "api", "calls", (json_int_t)api_calls, "cost", api_cost, "by", ja,
-            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf));
+            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf, "hosts", jh));
     } else {
         printf("storypress stats since %s\n\n", sdate);
         printf("%-12s %9s %7s %7s %9s\n", "DAY (UTC)", "RECEIVED", "DONE", "FAILED", "REJECTED");
@@ -223,7 +247,14 @@ cmd_stats(struct tool *t, int argc, char **argv)
             printf("%7s  %.200s\n", PQgetvalue(fails, i, 1), PQgetvalue(fails, i, 0));
         if (PQntuples(fails) == 0)
             printf("(none)\n");
+
+        printf("\n%-24s %7s %7s %7s %12s\n", "HOST", "DONE", "FAILED", "CALLS", "COST (USD)");
+        for (int i = 0; i < PQntuples(hosts); i++)
+            printf("%-24s %7s %7s %7s %12.4f\n", PQgetvalue(hosts, i, 0),
+                   PQgetvalue(hosts, i, 1), PQgetvalue(hosts, i, 2), PQgetvalue(hosts, i, 3),
+                   strtod(PQgetvalue(hosts, i, 4), NULL));
     }
+    PQclear(hosts);
     PQclear(days);
     PQclear(stages);
     PQclear(api);

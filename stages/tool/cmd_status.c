@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "fsutil.h"
+#include "host.h"
 #include "tool.h"
 
 static const long long status_buckets[] = {300, 3600, 6 * 3600, 86400, 7 * 86400};
@@ -64,14 +65,87 @@ status_collect(struct tool *t, enum state st, struct status_dir *s, long long no
         s->active = spool_count_claims(&t->sp, st);
 }
 
+/* Every host's figures, from the database (status --all): orders each host
+ * owns per state, and when the host last recorded an event. */
+static const char status_hosts_sql[] =
+    "SELECT coalesce(o.host, '(none)'), o.state, count(*),"
+    " (SELECT extract(epoch FROM now() - max(e.at))::bigint FROM order_events e"
+    "  WHERE e.host IS NOT DISTINCT FROM o.host AND e.at > now() - interval '1 day')"
+    " FROM orders o WHERE o.purged_at IS NULL GROUP BY o.host, o.state ORDER BY 1, 2";
+
+static int
+status_all(struct tool *t, int json)
+{
+    if (tool_db(t) < 0)
+        return 1;
+    struct err e = {0};
+    PGresult *r = db_exec(t->db, &e, status_hosts_sql, 0, NULL);
+    if (!r)
+        return tool_fail("%s", e.msg);
+    json_t *hosts = json_object();
+    for (int i = 0; i < PQntuples(r); i++) {
+        const char *h = PQgetvalue(r, i, 0);
+        json_t *o = json_object_get(hosts, h);
+        if (!o) {
+            o = json_pack("{s:{}, s:I, s:o}", "orders", "total", (json_int_t)0, "last_event_seconds",
+                          PQgetisnull(r, i, 3) ? json_null()
+                                               : json_integer(atoll(PQgetvalue(r, i, 3))));
+            json_object_set_new(hosts, h, o);
+        }
+        long long n = atoll(PQgetvalue(r, i, 2));
+        json_object_set_new(json_object_get(o, "orders"), PQgetvalue(r, i, 1), json_integer(n));
+        json_object_set_new(o, "total",
+                            json_integer(json_integer_value(json_object_get(o, "total")) + n));
+    }
+    PQclear(r);
+    if (json) {
+        tool_print_json(json_pack("{s:s, s:o}", "this_host", host_name(), "hosts", hosts));
+        return 0;
+    }
+    printf("%-24s", "HOST");
+    for (size_t i = 0; i < STATUS_NDIRS; i++)
+        if (status_order[i] != ST_INCOMING && status_order[i] != ST_REJECTED)
+            printf(" %6s", state_name(status_order[i]));
+    printf(" %7s %10s\n", "TOTAL", "LAST EVENT");
+    const char *h;
+    json_t *o;
+    json_object_foreach(hosts, h, o) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", h, strcmp(h, host_name()) == 0 ? " *" : "");
+        printf("%-24s", name);
+        for (size_t i = 0; i < STATUS_NDIRS; i++)
+            if (status_order[i] != ST_INCOMING && status_order[i] != ST_REJECTED)
+                printf(" %6lld", (long long)json_integer_value(json_object_get(
+                                     json_object_get(o, "orders"), state_name(status_order[i]))));
+        json_t *last = json_object_get(o, "last_event_seconds");
+        char age[16];
+        printf(" %7lld %10s\n", (long long)json_integer_value(json_object_get(o, "total")),
+               json_is_integer(last) ? tool_age(json_integer_value(last), age, sizeof age)
+                                     : "-");
+    }
+    json_decref(hosts);
+    return 0;
+}
+
 int
 cmd_status(struct tool *t, int argc, char **argv)
 {
+    /* --all: every host's orders, from the database, instead of this spool. */
+    int all = 0, kept = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--all") == 0)
+            all = 1;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
     int json = 0, rc = tool_json_opts(argc, argv, &json);
     if (rc >= 0)
         return rc;
     if (optind != argc)
         return tool_usage(argv[0]);
+    if (all)
+        return status_all(t, json);
     if (tool_spool(t) < 0)
         return 1;
     long long now = (long long)time(NULL), stale_after = config_int(t->cfg, "stale_after");

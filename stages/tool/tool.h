@@ -82,6 +82,7 @@ int cmd_fsck(struct tool *t, int argc, char **argv);
 int cmd_run(struct tool *t, int argc, char **argv);
 int cmd_config(struct tool *t, int argc, char **argv);
 int cmd_webhook(struct tool *t, int argc, char **argv);
+int cmd_adopt(struct tool *t, int argc, char **argv);
 int cmd_cleanup(struct tool *t, int argc, char **argv);
 int cmd_stats(struct tool *t, int argc, char **argv);
 int cmd_watch(struct tool *t, int argc, char **argv);

@@ -191,6 +191,8 @@ class Fake:
         self.token_requests = 0
         self.requests = {}
         self.files_seen = {}      # job id -> {"interior": bool, "cover": bool}
+        self.fetch_files = getattr(args, "fetch_files", False)
+        self.files_fetched = {}   # job id -> {"interior": {"status", "md5"}, ...} (--fetch-files)
         self.release = threading.Event()
 
     def snapshot(self):
@@ -201,6 +203,7 @@ class Fake:
             "token_requests": self.token_requests,
             "requests": self.requests,
             "files_seen": self.files_seen,
+            "files_fetched": self.files_fetched,
             "settings": self.settings,
             "validations": self.validations,
             "dimensions": self.dimensions,
@@ -657,6 +660,8 @@ class Handler(BaseHTTPRequestHandler):
             if ext:
                 f.posts[ext] = f.posts.get(ext, 0) + 1
             f.files_seen[str(jid)] = self.files_present(items)
+            if f.fetch_files:
+                f.files_fetched[str(jid)] = fetch_source_urls(items)
             hang = f.settings["hang_posts"] > 0 or ext in f.hang_ids
             if hang:
                 if ext in f.hang_ids:
@@ -827,6 +832,26 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, {"settings": f.settings})
 
 
+def fetch_source_urls(items):
+    """--fetch-files: GET each file URL of the job as Lulu does (a presigned
+    object store URL, say); records the status and the MD5 of what came."""
+    import hashlib
+    import urllib.error
+    import urllib.request
+    out = {}
+    for it in items:
+        for part in ("interior", "cover"):
+            src = (it["printable_normalization"].get(part) or {}).get("source_url", "")
+            try:
+                with urllib.request.urlopen(src, timeout=10) as r:
+                    out[part] = {"status": r.status, "md5": hashlib.md5(r.read()).hexdigest()}
+            except urllib.error.HTTPError as e:
+                out[part] = {"status": e.code, "md5": None}
+            except (OSError, ValueError) as e:
+                out[part] = {"status": 0, "md5": None, "error": str(e)}
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description="fake Lulu print API for tests")
     ap.add_argument("--port", type=int, default=0)
@@ -844,6 +869,8 @@ def main():
     ap.add_argument("--advance", choices=["poll", "manual"], default="poll")
     ap.add_argument("--publish-dir")
     ap.add_argument("--publish-url")
+    ap.add_argument("--fetch-files", action="store_true",
+                    help="GET every file URL of a new job and record what came")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
 

@@ -284,6 +284,11 @@ class Handler(BaseHTTPRequestHandler):
             fake.stats["in_flight"] += 1
             fake.stats["peak_in_flight"] = max(fake.stats["peak_in_flight"],
                                                fake.stats["in_flight"])
+            # Arrival times of every request (the last 20000), whoever sent
+            # it: tests count requests in any 60 s across several hosts.
+            arrivals = fake.stats.setdefault("arrivals", [])
+            arrivals.append(round(t0, 4))
+            del arrivals[:-20000]
         self.book = ""
         try:
             self.api(fake, endpoint)
