@@ -134,13 +134,21 @@ struct render_book {
 
 /* ---- small drawing helpers ------------------------------------------------ */
 
+/* Every colour is opaque: Lulu asks for PDFs without live transparency, so
+ * what would be a translucent panel is a colour mixed in advance
+ * (render_panel_colour). */
 static void
-render_colour(cairo_t *cr, struct rgb c, double alpha)
+render_colour(cairo_t *cr, struct rgb c)
 {
-    if (alpha >= 1)
-        cairo_set_source_rgb(cr, c.r, c.g, c.b);
-    else
-        cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* a mixed into b by the fraction t of a. */
+static struct rgb
+render_mix(struct rgb a, struct rgb b, double t)
+{
+    return (struct rgb){b.r + (a.r - b.r) * t, b.g + (a.g - b.g) * t,
+                        b.b + (a.b - b.b) * t};
 }
 
 static void
@@ -161,7 +169,7 @@ static void
 render_ornament(cairo_t *cr, double cx, double cy, double width, struct rgb c)
 {
     double r = width * 0.07, gap = r * 1.8, dot = width * 0.018;
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     render_star(cr, cx, cy, r);
     cairo_fill(cr);
     cairo_set_line_width(cr, width * 0.012);
@@ -180,7 +188,7 @@ render_ornament(cairo_t *cr, double cx, double cy, double width, struct rgb c)
 static void
 render_fill(cairo_t *cr, double x, double y, double w, double h, struct rgb c)
 {
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     cairo_rectangle(cr, x, y, w, h);
     cairo_fill(cr);
 }
@@ -207,6 +215,9 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
     double shown = (iw < ih ? iw : ih) * 0.8; /* pixels across the circle */
     double s = 2 * radius / shown;
     cairo_save(cr);
+    /* A fresh path: a current point left by earlier text would join the
+     * circle with a line, and that sliver of clip shows as a hairline. */
+    cairo_new_path(cr);
     cairo_arc(cr, cx, cy, radius, 0, 2 * M_PI);
     cairo_clip(cr);
     cairo_translate(cr, cx - iw * 0.5 * s, cy - ih * 0.45 * s);
@@ -215,8 +226,10 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
     cairo_restore(cr);
-    render_colour(cr, ring, 1);
+    /* The ring is painted over the clip's antialiased edge. */
+    render_colour(cr, ring);
     cairo_set_line_width(cr, radius * 0.04);
+    cairo_new_path(cr);
     cairo_arc(cr, cx, cy, radius, 0, 2 * M_PI);
     cairo_stroke(cr);
 }
@@ -225,7 +238,7 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
 static void
 render_layout_at(cairo_t *cr, PangoLayout *l, double x, double y, struct rgb c)
 {
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     render_text_draw(cr, l, x, y);
 }
 
@@ -376,6 +389,15 @@ render_pale(const struct render_book *bk, double amount)
                         g.b + (a.b - g.b) * amount};
 }
 
+/* The text panel over a picture: opaque (no live transparency for the
+ * printer), white with a little of the setting's light ground mixed in, the
+ * tone a translucent white panel takes over a light picture. */
+static struct rgb
+render_panel_colour(const struct render_book *bk)
+{
+    return render_mix(render_white, bk->pal->ground, 0.6);
+}
+
 /* The ground of a page without a picture: the setting's light colour and
  * a thin rounded frame on the safety line, a small star at its top and
  * bottom, as storybooks frame their text pages. */
@@ -387,7 +409,7 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
     struct rgb line = render_pale(bk, 0.35);
     double inset = -12; /* just outside the text's safe area, well inside the trim */
-    render_colour(cr, line, 1);
+    render_colour(cr, line);
     cairo_set_line_width(cr, 1.2);
     shape_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
                       safe.h - 2 * inset, 22);
@@ -395,7 +417,7 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     for (int i = 0; i < 2; i++) {
         double cy = i ? safe.y + safe.h - inset : safe.y + inset;
         render_fill(cr, safe.x + safe.w / 2 - 14, cy - 3, 28, 6, bk->pal->ground);
-        render_colour(cr, line, 1);
+        render_colour(cr, line);
         render_star(cr, safe.x + safe.w / 2, cy, 7);
         cairo_fill(cr);
     }
@@ -440,7 +462,7 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     double tw, th;
     render_text_extent(l, &tw, &th);
     double band_h = th + 2 * pad_y;
-    render_colour(cr, render_white, 0.84);
+    render_colour(cr, render_panel_colour(bk));
     shape_round_rect(cr, safe.x, bottom - band_h, safe.w, band_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, safe.x + pad_x, bottom - band_h + pad_y, render_ink);
@@ -640,7 +662,7 @@ render_pad_page(struct render_book *bk, cairo_t *cr)
     /* A small star says the page is blank on purpose, not a misprint. */
     struct rgb soft = {bk->pal->accent.r * 0.35 + 0.65, bk->pal->accent.g * 0.35 + 0.65,
                        bk->pal->accent.b * 0.35 + 0.65};
-    render_colour(cr, soft, 1);
+    render_colour(cr, soft);
     render_star(cr, g->page_w_pt / 2, g->page_h_pt / 2, 6);
     cairo_fill(cr);
 }
@@ -650,18 +672,109 @@ render_pad_page(struct render_book *bk, cairo_t *cr)
 struct render_out {
     char *tmp, *final;
     FILE *f;
-    int errnum; /* the first write error */
+    int errnum;  /* the first write error */
+    size_t held; /* bytes of the page group matched at the end of the last write */
 };
+
+/* cairo declares every page a transparency group, whether or not anything
+ * on it is transparent, and has no option to leave it out.  Lulu asks for
+ * flat files and preflight tools count that declaration as transparency, so
+ * the bytes below (exactly as cairo 1.16 writes them into each page
+ * dictionary) are replaced, as they stream past, by as many spaces: the
+ * offsets of the cross-reference table stay right and the page is a plain
+ * page.  Nothing on our pages needs a group: every colour is opaque.
+ * tests/integ/pdf_flat.sh checks the result with qpdf. */
+static const char render_page_group[] = "/Group <<\n"
+                                        "      /Type /Group\n"
+                                        "      /S /Transparency\n"
+                                        "      /I true\n"
+                                        "      /CS /DeviceRGB\n"
+                                        "   >>";
+#define RENDER_PAGE_GROUP_LEN (sizeof render_page_group - 1)
+
+static int
+render_out_put(struct render_out *o, const void *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, o->f) != len) {
+        o->errnum = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+render_out_blank(struct render_out *o)
+{
+    char spaces[RENDER_PAGE_GROUP_LEN];
+    memset(spaces, ' ', sizeof spaces);
+    return render_out_put(o, spaces, sizeof spaces);
+}
+
+/* The held prefix did not go on: write out what cannot start a match and
+ * keep the longest tail that still could (a '/' inside the prefix). */
+static int
+render_out_release(struct render_out *o)
+{
+    const char *h = render_page_group;
+    size_t j = 1;
+    for (; j < o->held; j++)
+        if (h[j] == '/' && memcmp(h + j, h, o->held - j) == 0)
+            break;
+    if (render_out_put(o, h, j) < 0)
+        return -1;
+    o->held -= j < o->held ? j : o->held;
+    return 0;
+}
 
 static cairo_status_t
 render_out_write(void *closure, const unsigned char *data, unsigned int len)
 {
     struct render_out *o = closure;
+    const char *p = (const char *)data, *end = p + len;
     if (o->errnum)
         return CAIRO_STATUS_WRITE_ERROR;
-    if (fwrite(data, 1, len, o->f) != len) {
-        o->errnum = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
+    while (p < end) {
+        if (o->held) {
+            /* a match begun in an earlier write: does it go on? */
+            size_t want = RENDER_PAGE_GROUP_LEN - o->held, have = (size_t)(end - p);
+            size_t n = want < have ? want : have;
+            if (memcmp(p, render_page_group + o->held, n) == 0) {
+                o->held += n;
+                p += n;
+                if (o->held == RENDER_PAGE_GROUP_LEN) {
+                    o->held = 0;
+                    if (render_out_blank(o) < 0)
+                        return CAIRO_STATUS_WRITE_ERROR;
+                }
+                continue;
+            }
+            if (render_out_release(o) < 0)
+                return CAIRO_STATUS_WRITE_ERROR;
+            continue;
+        }
+        const char *slash = memchr(p, '/', (size_t)(end - p));
+        if (!slash) {
+            if (render_out_put(o, p, (size_t)(end - p)) < 0)
+                return CAIRO_STATUS_WRITE_ERROR;
+            break;
+        }
+        if (render_out_put(o, p, (size_t)(slash - p)) < 0)
+            return CAIRO_STATUS_WRITE_ERROR;
+        size_t have = (size_t)(end - slash);
+        size_t n = have < RENDER_PAGE_GROUP_LEN ? have : RENDER_PAGE_GROUP_LEN;
+        if (memcmp(slash, render_page_group, n) == 0) {
+            if (n == RENDER_PAGE_GROUP_LEN) {
+                if (render_out_blank(o) < 0)
+                    return CAIRO_STATUS_WRITE_ERROR;
+            } else {
+                o->held = n; /* the write ends inside a possible match */
+            }
+            p = slash + n;
+        } else {
+            if (render_out_put(o, slash, 1) < 0)
+                return CAIRO_STATUS_WRITE_ERROR;
+            p = slash + 1;
+        }
     }
     return CAIRO_STATUS_SUCCESS;
 }
@@ -672,6 +785,7 @@ render_out_open(struct render_out *o, const char *dir, const char *name, struct 
     o->final = fsu_join(dir, name);
     o->tmp = g_strdup_printf("%s.tmp", o->final);
     o->errnum = 0;
+    o->held = 0;
     int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return err_errno(e, errno, "%s: cannot create", o->tmp);
@@ -689,6 +803,11 @@ render_out_open(struct render_out *o, const char *dir, const char *name, struct 
 static int
 render_out_close(struct render_out *o, struct err *e)
 {
+    if (o->f && o->held && !o->errnum) {
+        /* the file ended inside a possible match: those bytes were real */
+        if (render_out_put(o, render_page_group, o->held) == 0)
+            o->held = 0;
+    }
     int errnum = o->errnum;
     if (o->f) {
         if (fflush(o->f) != 0 && !errnum)
@@ -862,7 +981,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
     double ttw, tth;
     render_text_extent(tl, &ttw, &tth);
     double band_h = tth + gap + nh + 2 * pad_y;
-    render_colour(cr, render_white, 0.88);
+    render_colour(cr, render_panel_colour(bk));
     shape_round_rect(cr, x, bottom - band_h, w, band_h, 18);
     cairo_fill(cr);
     render_layout_at(cr, tl, x + pad_x, bottom - band_h + pad_y, bk->pal->accent);
@@ -898,7 +1017,7 @@ render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
     double bw, bh;
     render_text_extent(l, &bw, &bh);
     double box_h = bh + 2 * pad;
-    render_colour(cr, render_white, 1);
+    render_colour(cr, render_white);
     shape_round_rect(cr, x, y, w, box_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, x + pad, y + pad, render_ink);

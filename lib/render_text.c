@@ -205,4 +205,6 @@ render_text_draw(cairo_t *cr, PangoLayout *layout, double x, double y)
         x += (double)(box - w) / 2 / PANGO_SCALE;
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
+    /* No current point left behind for the next path to join. */
+    cairo_new_path(cr);
 }
