@@ -711,6 +711,155 @@ test_names(void **state)
     }
 }
 
+/* The number of times needle occurs in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    size_t len = strlen(needle);
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle))
+        n++;
+    return n;
+}
+
+/* pdftotext's lines as they are, and the same text with the line ends
+ * taken out: a name broken over two lines is whole only in the second. */
+static void
+lines_count(const char *path, const char *needle, int *whole, int *joined)
+{
+    char *out = run("pdftotext '%s' -", path);
+    *whole = count_of(out, needle);
+    GString *j = g_string_new(NULL);
+    for (const char *c = out; *c; c++)
+        if (*c != '\n')
+            g_string_append_c(j, *c);
+    *joined = count_of(j->str, needle);
+    g_string_free(j, TRUE);
+    g_free(out);
+}
+
+/* A story that puts the name (or the phrases) at every place of a line:
+ * page k starts with 2k words before it. */
+static json_t *
+story_with(const char *id, const char *lang, const char *name, const char *const *phrases,
+           size_t nphrases, size_t npages, int *in_story)
+{
+    static const char *filler[] = {"Once", "upon", "a",     "time",  "in",   "a",
+                                   "green", "valley", "far",  "away",  "there", "lived",
+                                   "a",     "little", "dragon", "who", "liked", "to",
+                                   "sing",  "songs"};
+    json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
+                              "forest", "time_of_day", "morning", "weather", "clear",
+                              "action", "walking", "mood", "curious", "companions",
+                              "objects", "description", "A walk.");
+    json_t *pages = json_array();
+    *in_story = 0;
+    for (size_t k = 0; k < npages; k++) {
+        GString *t = g_string_new(NULL);
+        for (size_t w = 0; w < (2 * k) % 20; w++)
+            g_string_append_printf(t, "%s ", filler[w]);
+        const char *a = nphrases ? phrases[k % nphrases] : name;
+        const char *b = nphrases ? phrases[(k + 1) % nphrases] : name;
+        g_string_append_printf(t, "%s and the dragon sang together by the river, then %s "
+                                  "went home happy and tired.",
+                               a, b);
+        *in_story += count_of(t->str, nphrases ? phrases[0] : name);
+        json_array_append_new(pages, json_pack("{s:s, s:O}", "text", t->str, "scene", scene));
+        g_string_free(t, TRUE);
+    }
+    char *title = g_strdup_printf("%s and the Singing Dragon", name);
+    char *ded = g_strdup_printf("For %s.", name);
+    json_t *s = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}",
+                          "version", 1, "order_id", id, "language", lang, "provider",
+                          "builtin", "title", title, "dedication", ded, "blurb",
+                          "A gentle story about a dragon who sings.", "ending", "The End",
+                          "cover", "scene", scene, "pages", pages);
+    json_decref(scene);
+    g_free(title);
+    g_free(ded);
+    return s;
+}
+
+/* The child's name, in any script, is never broken over two lines, on any
+ * layout and trim: pdftotext finds it whole as often as the book prints it. */
+static void
+test_names_whole(void **state)
+{
+    (void)state;
+    const char *names[] = {"王小明", "美咲", "عائشة", "अनन्या", "Marie-Sophie-Charlotte"};
+    const char *trims[] = {"8.5x8.5", "8x10", "6x9"};
+    const char *layouts[] = {"fullbleed", "facing"};
+    for (size_t t = 0; t < 3; t++) {
+        char *dir = make_folder(trims[t], 8);
+        for (size_t l = 0; l < 2; l++) {
+            for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+                struct config *cfg = make_config(layouts[l]);
+                json_t *order = make_order("A1001", names[n], 5, "en", trims[t], "hardcover");
+                int in_story;
+                json_t *story = story_with("A1001", "en", names[n], NULL, 0, 8, &in_story);
+                struct err e = {0};
+                if (render_book(cfg, order, story, dir, &e) != 0)
+                    fail_msg("%s %s %s: %s", names[n], trims[t], layouts[l], e.msg);
+                char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+                int whole, joined;
+                lines_count(in, names[n], &whole, &joined);
+                /* the story, the title page's title and line, the
+                 * dedication, the colophon's title and line */
+                if (whole != in_story + 5 || joined != whole)
+                    fail_msg("%s, %s, %s: the name whole %d times on a line, %d with the "
+                             "lines joined, the book prints it %d times",
+                             names[n], trims[t], layouts[l], whole, joined, in_story + 5);
+                lines_count(cv, names[n], &whole, &joined);
+                if (whole != 2 || joined != 2)
+                    fail_msg("%s, %s, %s: cover: the name whole %d times, %d joined, want 2",
+                             names[n], trims[t], layouts[l], whole, joined);
+                g_free(in);
+                g_free(cv);
+                json_decref(order);
+                json_decref(story);
+                config_free(cfg);
+            }
+        }
+        g_free(dir);
+    }
+}
+
+/* A French inversion is never broken at its hyphen. */
+static void
+test_french_inversions(void **state)
+{
+    (void)state;
+    const char *phrases[] = {"murmure-t-elle", "dit-il", "a-t-il"};
+    const char *trims[] = {"8.5x8.5", "8x10", "6x9"};
+    const char *layouts[] = {"fullbleed", "facing"};
+    for (size_t t = 0; t < 3; t++) {
+        char *dir = make_folder(trims[t], 8);
+        for (size_t l = 0; l < 2; l++) {
+            struct config *cfg = make_config(layouts[l]);
+            json_t *order = make_order("A1001", "Léa", 5, "fr", trims[t], "hardcover");
+            int in_story;
+            json_t *story = story_with("A1001", "fr", "Léa", phrases, 3, 8, &in_story);
+            struct err e = {0};
+            if (render_book(cfg, order, story, dir, &e) != 0)
+                fail_msg("%s %s: %s", trims[t], layouts[l], e.msg);
+            char *in = pdf(dir, "interior.pdf");
+            for (size_t p = 0; p < 3; p++) {
+                int whole, joined;
+                lines_count(in, phrases[p], &whole, &joined);
+                /* each phrase is on 2 of every 3 pages: 8 pages hold 5 or 6 */
+                if (whole < 5 || whole != joined)
+                    fail_msg("%s, %s: \"%s\" whole %d times, %d with the lines joined",
+                             trims[t], layouts[l], phrases[p], whole, joined);
+            }
+            g_free(in);
+            json_decref(order);
+            json_decref(story);
+            config_free(cfg);
+        }
+        g_free(dir);
+    }
+}
+
 /* A right-to-left name at the start of an English sentence: the sentence
  * stays left to right, the name sits at its left end, its letters in
  * right-to-left order. */
@@ -891,6 +1040,8 @@ main(void)
         cmocka_unit_test(test_facing),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_names_whole),
+        cmocka_unit_test(test_french_inversions),
         cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
