@@ -537,6 +537,7 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
     render_text_extent(title, &tw, &th);
     render_layout_at(cr, title, safe.x + safe.w * 0.04, safe.y + (title_box_h - th) / 2,
                      bk->pal->accent);
+    double title_size = render_text_size(title);
     g_object_unref(title);
 
     render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px,
@@ -548,6 +549,9 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
+    /* The line under the title is never the larger of the two. */
+    ns.size = fmin(ns.size, fmax(title_size * 0.6, fmin(ns.min_size, title_size)));
+    ns.min_size = fmin(ns.min_size, ns.size);
     double ny = cy + radius + unit * 0.1;
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, safe.w, safe.y + safe.h - ny,
                                       "title page", e);
@@ -959,27 +963,45 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
-    PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, 80, "cover", e);
-    g_free(line);
-    if (!nl)
-        return -1;
-    double nw, nh;
-    render_text_extent(nl, &nw, &nh);
     struct render_style ts = {.bold = 1,
                               .size = 40,
                               .min_size = fmin(18, bk->min_size),
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
+    /* The title first, with room kept for the line under it at that
+     * line's smallest size; then the line, never larger than the title. */
+    double room = bottom - top_limit - 2 * pad_y - gap;
+    struct render_style small = ns;
+    small.size = ns.min_size;
+    PangoLayout *nl = render_text_fit(&bk->rt, line, &small, w - 2 * pad_x, room, "cover", e);
+    if (!nl) {
+        g_free(line);
+        return -1;
+    }
+    double nw, nh;
+    render_text_extent(nl, &nw, &nh);
+    g_object_unref(nl);
     PangoLayout *tl =
-        render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x,
-                        bottom - top_limit - 2 * pad_y - nh - gap, "cover", e);
+        render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x, room - nh, "cover", e);
     if (!tl) {
-        g_object_unref(nl);
+        g_free(line);
         return -1;
     }
     double ttw, tth;
     render_text_extent(tl, &ttw, &tth);
+    double title_size = render_text_size(tl);
+    ns.size = fmin(ns.size, title_size * 0.6);
+    if (ns.size < ns.min_size)
+        ns.size = fmin(ns.min_size, title_size);
+    ns.min_size = fmin(ns.min_size, ns.size);
+    nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, room - tth, "cover", e);
+    g_free(line);
+    if (!nl) {
+        g_object_unref(tl);
+        return -1;
+    }
+    render_text_extent(nl, &nw, &nh);
     double band_h = tth + gap + nh + 2 * pad_y;
     render_colour(cr, render_panel_colour(bk));
     shape_round_rect(cr, x, bottom - band_h, w, band_h, 18);

@@ -860,6 +860,71 @@ test_french_inversions(void **state)
     }
 }
 
+/* The height pdftotext gives the words of page `page` (0: every page) that
+ * equal one of want: the smallest and the largest. */
+static void
+word_heights(const char *path, int page, const char *const *want, double *lo, double *hi)
+{
+    struct word *w;
+    int n = words_of(path, &w);
+    *lo = 1e9;
+    *hi = 0;
+    for (int i = 0; i < n; i++) {
+        if (page && w[i].page != page)
+            continue;
+        for (const char *const *k = want; *k; k++)
+            if (strcmp(w[i].text, *k) == 0) {
+                double h = w[i].y1 - w[i].y0;
+                *lo = fmin(*lo, h);
+                *hi = fmax(*hi, h);
+            }
+    }
+    free(w);
+    assert_true(*hi > 0);
+}
+
+/* The title is never set smaller than the line under it, on the cover and
+ * the title page, even for a long name on the narrowest trim. */
+static void
+test_title_size(void **state)
+{
+    (void)state;
+    const char *names[] = {"Léa", "Marie-Sophie-Charlotte", "Maximilian-Alexander"};
+    const char *title_words[] = {"Secret", "Fern", "Valley", NULL};
+    const char *line_words[] = {"story", "for", NULL};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *dir = make_folder("6x9", 4);
+        struct err e = {0};
+        struct config *cfg = make_config(NULL);
+        json_t *order = make_order("A1001", names[i], 5, "en", "6x9", "paperback");
+        json_t *story = make_story("A1001", "en", 4, names[i]);
+        char *title = g_strdup_printf(
+            "%s and the Great Journey to the Secret Kingdom of Fern Valley", names[i]);
+        json_object_set_new(story, "title", json_string(title));
+        g_free(title);
+        if (render_book(cfg, order, story, dir, &e) != 0)
+            fail_msg("%s: %s", names[i], e.msg);
+        json_decref(order);
+        json_decref(story);
+        config_free(cfg);
+        char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+        double tlo, thi, llo, lhi;
+        word_heights(cv, 0, title_words, &tlo, &thi);
+        word_heights(cv, 0, line_words, &llo, &lhi);
+        if (tlo < lhi)
+            fail_msg("%s: cover title %.1f pt high, the line under it %.1f", names[i], tlo,
+                     lhi);
+        word_heights(in, 1, title_words, &tlo, &thi);
+        word_heights(in, 1, line_words, &llo, &lhi);
+        if (tlo < lhi)
+            fail_msg("%s: title page title %.1f pt high, the line under it %.1f", names[i],
+                     tlo, lhi);
+        g_free(in);
+        g_free(cv);
+        g_free(dir);
+    }
+}
+
 /* A right-to-left name at the start of an English sentence: the sentence
  * stays left to right, the name sits at its left end, its letters in
  * right-to-left order. */
@@ -1042,6 +1107,7 @@ main(void)
         cmocka_unit_test(test_names),
         cmocka_unit_test(test_names_whole),
         cmocka_unit_test(test_french_inversions),
+        cmocka_unit_test(test_title_size),
         cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
