@@ -78,6 +78,8 @@ static const struct render_words {
     const char *made_with;
     const char *months[12];
     const char *first_day; /* the 1st of a month, if the language says it apart */
+    /* the pages a book gets when the binding asks for more (docs/pdf.md) */
+    const char *belongs, *portrait, *draw_moment, *draw_next, *notes;
 } render_words[] = {
     {"en",
      "A story for %s",
@@ -86,7 +88,12 @@ static const struct render_words {
      "Made with storypress",
      {"January", "February", "March", "April", "May", "June", "July", "August",
       "September", "October", "November", "December"},
-     NULL},
+     NULL,
+     "This book belongs to",
+     "This is me",
+     "Draw your favourite moment of the story",
+     "Draw what happens next",
+     "Notes and memories"},
     {"fr",
      "Une histoire pour %s",
      "Imprimé le %s",
@@ -94,7 +101,12 @@ static const struct render_words {
      "Fabriqué avec storypress",
      {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
       "septembre", "octobre", "novembre", "décembre"},
-     "1er"},
+     "1er",
+     "Ce livre appartient à",
+     "Mon portrait",
+     "Dessine ton moment préféré de l’histoire",
+     "Dessine la suite de l’aventure",
+     "Notes et souvenirs"},
 };
 
 enum render_kind {
@@ -106,12 +118,18 @@ enum render_kind {
     RK_ENDING,
     RK_COLOPHON,
     RK_QUIET, /* the back of the title page in facing */
-    RK_PAD,   /* padding to the binding's count */
+    /* Pages that fill the book to the binding's count (render_make_plan) */
+    RK_BOOKPLATE, /* "This book belongs to…" */
+    RK_PORTRAIT,  /* "This is me": a frame to draw oneself in */
+    RK_DRAWING,   /* a frame to draw in, under a prompt */
+    RK_NOTES,     /* ruled lines for notes and memories */
+    RK_PAD,       /* a quiet page, if the plan ever falls short */
 };
 
 struct render_page {
     enum render_kind kind;
-    int story; /* index into story.pages for the story kinds */
+    int story; /* index into story.pages for the story kinds; the nth of a
+                * kind for the pages that fill the book */
 };
 
 struct render_book {
@@ -301,19 +319,33 @@ render_read_input(struct render_book *bk, const json_t *order, const json_t *sto
     return 0;
 }
 
-/* The page list of the chosen layout; sets nplan (the content pages). */
+/* The page list of the chosen layout; sets nplan.  spare: how many pages
+ * the binding asks for beyond the content (geom's padding), filled with
+ * pages that belong in a book rather than left blank: with two or more, the
+ * book opens with "This book belongs to…" and "This is me" (a pair, so that
+ * the title stays on a right-hand page and facing spreads on left ones);
+ * the rest go before the colophon, a page to draw in and a page for notes
+ * in turn.  docs/pdf.md lists what each binding gets. */
 static int
-render_make_plan(struct render_book *bk, struct err *e)
+render_make_plan(struct render_book *bk, int spare, struct err *e)
 {
     int facing = strcmp(bk->layout, "facing") == 0;
     if (!facing && strcmp(bk->layout, "fullbleed") != 0)
         return err_set(e, ERR_PERMANENT, "layout \"%s\": must be fullbleed or facing",
                        bk->layout);
-    size_t cap = 8 + 2 * bk->npages;
+    if (spare < 0 || spare > 1000)
+        return err_set(e, ERR_PERMANENT, "page plan: %d pages to fill", spare);
+    size_t cap = 8 + 2 * bk->npages + (size_t)spare;
+    free(bk->plan);
     bk->plan = calloc(cap, sizeof *bk->plan);
     if (!bk->plan)
         return err_errno(e, ENOMEM, "page plan");
     int n = 0;
+    if (spare >= 2) {
+        bk->plan[n++].kind = RK_BOOKPLATE;
+        bk->plan[n++].kind = RK_PORTRAIT;
+        spare -= 2;
+    }
     bk->plan[n++].kind = RK_TITLE;
     if (facing) {
         /* Story spreads must open on a left (even) page: the title's back
@@ -333,6 +365,10 @@ render_make_plan(struct render_book *bk, struct err *e)
         }
     }
     bk->plan[n++].kind = RK_ENDING;
+    for (int i = 0; i < spare; i++) {
+        bk->plan[n] = (struct render_page){i % 2 ? RK_NOTES : RK_DRAWING, i / 2};
+        n++;
+    }
     bk->plan[n++].kind = RK_COLOPHON;
     bk->nplan = n;
     return 0;
@@ -658,6 +694,120 @@ render_colophon_page(struct render_book *bk, cairo_t *cr, struct err *e)
     return 0;
 }
 
+/* A heading at the top of a quiet page, in the accent colour; *bottom is
+ * the y under it. */
+static int
+render_heading(struct render_book *bk, cairo_t *cr, const char *text, double *bottom,
+               struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    struct render_style st = {.bold = 1,
+                              .size = 24,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, &st, safe.w * 0.9, safe.h * 0.25, "extra page", e);
+    if (!l)
+        return -1;
+    double w, h;
+    render_text_extent(l, &w, &h);
+    render_layout_at(cr, l, safe.x + safe.w * 0.05, safe.y + 10, bk->pal->accent);
+    g_object_unref(l);
+    *bottom = safe.y + 10 + h;
+    return 0;
+}
+
+/* "This book belongs to…" with a line to write a name on. */
+static int
+render_bookplate_page(struct render_book *bk, cairo_t *cr, struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double unit = fmin(safe.w, safe.h);
+    struct render_style st = {.italic = 1,
+                              .size = 26,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    char *text = g_strdup_printf("%s…", bk->words->belongs);
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, &st, safe.w * 0.8, safe.h * 0.3, "bookplate", e);
+    g_free(text);
+    if (!l)
+        return -1;
+    double tw, th;
+    render_text_extent(l, &tw, &th);
+    double y = safe.y + safe.h * 0.38 - th;
+    render_ornament(cr, safe.x + safe.w / 2, y - unit * 0.1, unit * 0.3, bk->pal->accent);
+    render_layout_at(cr, l, safe.x + safe.w * 0.1, y, render_ink);
+    g_object_unref(l);
+    /* the line to write on, between two small stars */
+    double ly = safe.y + safe.h * 0.56, half = safe.w * 0.32;
+    render_colour(cr, render_pale(bk, 0.6));
+    cairo_set_line_width(cr, 1.5);
+    cairo_move_to(cr, safe.x + safe.w / 2 - half, ly);
+    cairo_line_to(cr, safe.x + safe.w / 2 + half, ly);
+    cairo_stroke(cr);
+    for (int side = -1; side <= 1; side += 2) {
+        render_star(cr, safe.x + safe.w / 2 + side * (half + 10), ly, 5);
+        cairo_fill(cr);
+    }
+    return 0;
+}
+
+/* A prompt and a frame to draw in; portrait: a round-cornered frame a
+ * little taller than wide, as for a picture of oneself. */
+static int
+render_drawing_page(struct render_book *bk, cairo_t *cr, const char *prompt, int portrait,
+                    struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double top;
+    if (render_heading(bk, cr, prompt, &top, e) < 0)
+        return -1;
+    double room_h = safe.y + safe.h - 16 - (top + 22);
+    double fw = safe.w * 0.9, fh = room_h;
+    if (portrait) {
+        fh = fmin(room_h, safe.w * 0.9);
+        fw = fh * 0.8;
+    }
+    double fx = safe.x + (safe.w - fw) / 2, fy = top + 22 + (room_h - fh) / 2;
+    render_fill(cr, fx, fy, fw, fh, render_white);
+    render_colour(cr, render_pale(bk, 0.5));
+    cairo_set_line_width(cr, 2);
+    shape_round_rect(cr, fx, fy, fw, fh, portrait ? fw * 0.2 : 14);
+    cairo_stroke(cr);
+    return 0;
+}
+
+/* Ruled lines for notes, under a heading. */
+static int
+render_notes_page(struct render_book *bk, cairo_t *cr, struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double top;
+    if (render_heading(bk, cr, bk->words->notes, &top, e) < 0)
+        return -1;
+    render_colour(cr, render_pale(bk, 0.45));
+    cairo_set_line_width(cr, 1);
+    double step = 30; /* a child's handwriting needs wide lines */
+    for (double y = top + 20 + step; y <= safe.y + safe.h - 16; y += step) {
+        cairo_move_to(cr, safe.x + safe.w * 0.04, y);
+        cairo_line_to(cr, safe.x + safe.w * 0.96, y);
+    }
+    cairo_stroke(cr);
+    return 0;
+}
+
 static void
 render_pad_page(struct render_book *bk, cairo_t *cr)
 {
@@ -924,6 +1074,21 @@ render_interior(struct render_book *bk, struct render_out *o, struct err *e)
         case RK_QUIET:
             render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, render_white);
             break;
+        case RK_BOOKPLATE:
+            rc = render_bookplate_page(bk, cr, e);
+            break;
+        case RK_PORTRAIT:
+            rc = render_drawing_page(bk, cr, bk->words->portrait, 1, e);
+            break;
+        case RK_DRAWING:
+            rc = render_drawing_page(bk, cr,
+                                     p.story % 2 ? bk->words->draw_next
+                                                 : bk->words->draw_moment,
+                                     0, e);
+            break;
+        case RK_NOTES:
+            rc = render_notes_page(bk, cr, e);
+            break;
         case RK_PAD:
             render_pad_page(bk, cr);
             break;
@@ -1168,9 +1333,13 @@ render_book(const struct config *cfg, const json_t *order, const json_t *story,
         goto out;
     }
     bk.when = render_when();
-    if (render_make_plan(&bk, e) < 0)
+    if (render_make_plan(&bk, 0, e) < 0)
         goto out;
     if (geom_compute(bk.trim, bk.binding, bk.nplan, &bk.g, e) < 0)
+        goto out;
+    /* The binding's count reached with pages of a book, not blank ones. */
+    if (bk.g.interior_pages > bk.nplan &&
+        render_make_plan(&bk, bk.g.interior_pages - bk.nplan, e) < 0)
         goto out;
     if (render_text_init(&bk.rt, config_str(cfg, "font"), bk.lang, bk.child, e) < 0)
         goto out;

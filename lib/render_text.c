@@ -224,7 +224,10 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
      * one long word with a hyphen rather than fail the book. */
     const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-        for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
+        for (double size = st->size;; size -= 0.5) {
+            /* the last try is the minimum itself, whatever the start */
+            if (size < st->min_size)
+                size = st->min_size;
             render_text_set(layout, rt, st, size, modes[m]);
             PangoRectangle ink, logical;
             pango_layout_get_extents(layout, &ink, &logical);
@@ -235,6 +238,8 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
                                   GINT_TO_POINTER(max_w));
                 return layout;
             }
+            if (size <= st->min_size)
+                break;
         }
     }
     err_set(e, ERR_PERMANENT, "%s: text does not fit at %g pt", what, st->min_size);
