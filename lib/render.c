@@ -23,6 +23,7 @@
 
 #include <cairo-pdf.h>
 
+#include "art.h"
 #include "fsutil.h"
 #include "geom.h"
 #include "render.h"
@@ -148,6 +149,7 @@ struct render_book {
     int nplan;
     time_t when;
     cairo_surface_t *cover_art; /* shared by the title page, the cover and its back */
+    json_t *art_layout;         /* art/layout.json: the illustrator's text bands, or NULL */
 };
 
 /* ---- small drawing helpers ------------------------------------------------ */
@@ -465,14 +467,36 @@ render_page_art_name(int story_index)
     return g_strdup_printf("art/page-%02d.jpg", story_index + 1);
 }
 
-/* A picture over the whole page and the text in a translucent band at the
- * bottom, inside the safety margin and below the face zone. */
+/* Where the text may go over the picture art/name, as the top of the band
+ * in points from the top of a picture h points high: the band the
+ * illustrator reported in art/layout.json, or the default band under the
+ * face zone (remote art: its prompt asks for that band to be left free). */
+static double
+render_band_top(const struct render_book *bk, const char *name, double h)
+{
+    const char *base = strncmp(name, "art/", 4) == 0 ? name + 4 : name;
+    const json_t *band = json_object_get(
+        json_object_get(json_object_get(bk->art_layout, "pages"), base), "text_band");
+    const json_t *top = json_object_get(band, "top");
+    double t = json_is_number(top) ? json_number_value(top) : RENDER_FACE_ZONE;
+    /* never into the face zone, never off the picture */
+    if (!(t >= RENDER_FACE_ZONE))
+        t = RENDER_FACE_ZONE;
+    if (t > 1)
+        t = 1;
+    return ceil(h * t);
+}
+
+/* A picture over the whole page and the text in a panel at the bottom,
+ * inside the safety margin and inside the band the illustrator left free
+ * (render_band_top). */
 static int
 render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
 {
     const struct geom *g = &bk->g;
     char *name = render_page_art_name(idx);
     cairo_surface_t *img = render_jpeg_load(bk->dir, name, g->art_w_px, g->art_h_px, e);
+    double top_limit = render_band_top(bk, name, g->page_h_pt);
     g_free(name);
     if (!img)
         return -1;
@@ -482,7 +506,6 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     struct render_box safe = render_safe(g);
     double pad_x = 20, pad_y = 14;
     double bottom = safe.y + safe.h;
-    double top_limit = ceil(g->page_h_pt * RENDER_FACE_ZONE);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
     struct render_style st = {.size = render_story_size(bk),
@@ -493,6 +516,15 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
                                      bottom - top_limit - 2 * pad_y, what, e);
+    double face_line = ceil(g->page_h_pt * RENDER_FACE_ZONE);
+    if (!l && top_limit > face_line && e->kind == ERR_PERMANENT &&
+        strstr(e->msg, "does not fit")) {
+        /* A long text in a narrow band: the default band rather than a
+         * failed book (the panel may then cover the figures' feet). */
+        err_clear(e);
+        l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
+                            bottom - face_line - 2 * pad_y, what, e);
+    }
     if (!l)
         return -1;
     double tw, th;
@@ -1120,7 +1152,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
 
     double x = fx + safety, w = tw - 2 * safety;
     double bottom = g->cover_h_pt - bleed - safety;
-    double top_limit = ceil(g->cover_h_pt * RENDER_FACE_ZONE);
+    double top_limit = render_band_top(bk, "cover.jpg", g->cover_h_pt);
     double pad_x = 22, pad_y = 16, gap = 8;
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
     struct render_style ns = {.size = 22,
@@ -1300,6 +1332,32 @@ render_cover(struct render_book *bk, struct render_out *o, struct err *e)
 
 /* ---- the book ------------------------------------------------------------------- */
 
+/* art/layout.json, when the illustrator wrote one (art.h: ART_LAYOUT_FILE);
+ * none is no error (remote art), a file that does not parse is. */
+static int
+render_load_layout(struct render_book *bk, struct err *e)
+{
+    char *path = g_strdup_printf("%s/art/%s", bk->dir, ART_LAYOUT_FILE);
+    char *data = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (access(path, F_OK) == 0) {
+        rc = fsu_read_file(AT_FDCWD, path, 1024 * 1024, &data, &len, e);
+        if (rc == 0) {
+            json_error_t je;
+            bk->art_layout = json_loadb(data, len, 0, &je);
+            if (!json_is_object(bk->art_layout))
+                rc = err_set(e, ERR_PERMANENT, "art/%s: line %d: %s", ART_LAYOUT_FILE,
+                             je.line, bk->art_layout ? "not an object" : je.text);
+        } else if (e->kind == ERR_INVALID) {
+            e->kind = ERR_PERMANENT;
+        }
+    }
+    free(data);
+    g_free(path);
+    return rc;
+}
+
 /* The printing time: now, or SOURCE_DATE_EPOCH when set, so that a
  * rebuild of the same order can give the same bytes. */
 static time_t
@@ -1352,6 +1410,8 @@ render_book(const struct config *cfg, const json_t *order, const json_t *story,
     if (!name_check)
         goto fini;
     g_object_unref(name_check);
+    if (render_load_layout(&bk, e) < 0)
+        goto fini;
     bk.cover_art =
         render_jpeg_load(dir, "art/cover.jpg", bk.g.art_w_px, bk.g.art_h_px, e);
     if (!bk.cover_art)
@@ -1389,6 +1449,7 @@ fini:
         cairo_surface_destroy(bk.cover_art);
     render_text_fini(&bk.rt);
 out:
+    json_decref(bk.art_layout);
     free(bk.plan);
     return rc;
 }

@@ -1014,6 +1014,76 @@ test_padding(void **state)
     }
 }
 
+/* The text goes where the illustrator left room (art/layout.json): below
+ * its band's top, never above the face zone, the default band without one;
+ * a file that does not parse fails the book. */
+static void
+test_text_band(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 4);
+    char *path = g_strdup_printf("%s/art/layout.json", dir);
+    const char *layout =
+        "{\"version\": 1, \"pages\": {\"cover.jpg\": {\"text_band\": {\"top\": 0.78, "
+        "\"bottom\": 1}}, \"page-01.jpg\": {\"text_band\": {\"top\": 0.75, \"bottom\": 1}}, "
+        "\"page-02.jpg\": {\"text_band\": {\"top\": 0.3, \"bottom\": 1}}}}";
+    assert_true(g_file_set_contents(path, layout, -1, NULL));
+    struct err e = {0};
+    /* page 1's text is long enough that in the default band it would
+     * rise above 0.75 of the page */
+    struct config *cfg = make_config(NULL);
+    json_t *order = make_order("A1001", "Léa", 5, "en", "8.5x8.5", "hardcover");
+    json_t *story = make_story("A1001", "en", 4, "Léa");
+    json_object_set_new(json_array_get(json_object_get(story, "pages"), 0), "text",
+                        json_string("Léa tiptoed between the giant ferns, where a little "
+                                    "green dinosaur was waiting for her with a basket of "
+                                    "berries, a map of the valley and a very old compass "
+                                    "that always pointed towards home."));
+    if (render_book(cfg, order, story, dir, &e) != 0)
+        fail_msg("%s", e.msg);
+    json_decref(order);
+    json_decref(story);
+    config_free(cfg);
+    char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+    /* bookplate, portrait, title, dedication: the story starts on page 5 */
+    assert_true(text_has(in, 5, "green dinosaur"));
+    struct word *w;
+    int n = words_of(in, &w), seen[4] = {0};
+    for (int i = 0; i < n; i++) {
+        if (w[i].page < 5 || w[i].page > 8)
+            continue;
+        double top = w[i].page == 5 ? 0.75 * 630 : 0.65 * 630;
+        if (w[i].y0 < top)
+            fail_msg("page %d: \"%s\" at y %.1f, above the band's top %.1f", w[i].page,
+                     w[i].text, w[i].y0, top);
+        seen[w[i].page - 5]++;
+    }
+    free(w);
+    for (int k = 0; k < 4; k++)
+        assert_true(seen[k] > 3);
+    n = words_of(cv, &w);
+    int front = 0;
+    for (int i = 0; i < n; i++) {
+        if (w[i].x0 < 9 + 612 + 18) /* the back and the spine */
+            continue;
+        front++;
+        if (w[i].y0 < 0.78 * 630)
+            fail_msg("cover: \"%s\" at y %.1f, above the band's top", w[i].text, w[i].y0);
+    }
+    assert_true(front >= 5);
+    free(w);
+
+    assert_true(g_file_set_contents(path, "{\"pages\": ", -1, NULL));
+    err_clear(&e);
+    assert_int_equal(render(dir, "Léa", "en", "8.5x8.5", "hardcover", 4, NULL, &e), -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    assert_non_null(strstr(e.msg, "art/layout.json"));
+    g_free(path);
+    g_free(in);
+    g_free(cv);
+    g_free(dir);
+}
+
 /* A right-to-left name at the start of an English sentence: the sentence
  * stays left to right, the name sits at its left end, its letters in
  * right-to-left order. */
@@ -1198,6 +1268,7 @@ main(void)
         cmocka_unit_test(test_french_inversions),
         cmocka_unit_test(test_title_size),
         cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_text_band),
         cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
