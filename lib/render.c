@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -938,29 +939,25 @@ render_out_write(void *closure, const unsigned char *data, unsigned int len)
                 return CAIRO_STATUS_WRITE_ERROR;
             continue;
         }
-        const char *slash = memchr(p, '/', (size_t)(end - p));
-        if (!slash) {
-            if (render_out_put(o, p, (size_t)(end - p)) < 0)
+        const char *hit =
+            memmem(p, (size_t)(end - p), render_page_group, RENDER_PAGE_GROUP_LEN);
+        if (hit) {
+            if (render_out_put(o, p, (size_t)(hit - p)) < 0 || render_out_blank(o) < 0)
                 return CAIRO_STATUS_WRITE_ERROR;
-            break;
+            p = hit + RENDER_PAGE_GROUP_LEN;
+            continue;
         }
-        if (render_out_put(o, p, (size_t)(slash - p)) < 0)
+        /* No whole match: the write may still end inside one. */
+        const char *q = end - p > (ptrdiff_t)RENDER_PAGE_GROUP_LEN
+                            ? end - RENDER_PAGE_GROUP_LEN + 1
+                            : p;
+        for (; q < end; q++)
+            if (*q == '/' && memcmp(q, render_page_group, (size_t)(end - q)) == 0)
+                break;
+        if (render_out_put(o, p, (size_t)(q - p)) < 0)
             return CAIRO_STATUS_WRITE_ERROR;
-        size_t have = (size_t)(end - slash);
-        size_t n = have < RENDER_PAGE_GROUP_LEN ? have : RENDER_PAGE_GROUP_LEN;
-        if (memcmp(slash, render_page_group, n) == 0) {
-            if (n == RENDER_PAGE_GROUP_LEN) {
-                if (render_out_blank(o) < 0)
-                    return CAIRO_STATUS_WRITE_ERROR;
-            } else {
-                o->held = n; /* the write ends inside a possible match */
-            }
-            p = slash + n;
-        } else {
-            if (render_out_put(o, slash, 1) < 0)
-                return CAIRO_STATUS_WRITE_ERROR;
-            p = slash + 1;
-        }
+        o->held = (size_t)(end - q);
+        break;
     }
     return CAIRO_STATUS_SUCCESS;
 }
