@@ -306,8 +306,9 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
         const json_t *scene =
             i == 0 ? cover : json_object_get(json_array_get(pages, (size_t)(i - 1)), "scene");
         double band_top = 1;
-        cairo_surface_t *s = art_builtin_draw_band(&ch, scene, style, g.art_w_px, g.art_h_px,
-                                                   art_seed(base, i), i == 0, &band_top, e);
+        cairo_surface_t *s =
+            art_builtin_draw_band(&ch, scene, style, g.art_w_px, g.art_h_px,
+                                  art_seed(base, i), i == 0, &band_top, e);
         int rc = s ? art_write_jpeg(s, path, quality, e) : -1;
         if (s)
             cairo_surface_destroy(s);
@@ -324,7 +325,8 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
     char *text = json_dumps(layout, JSON_INDENT(1) | JSON_SORT_KEYS);
     json_decref(layout);
     if (!text)
-        return err_set(e, ERR_TRANSIENT, "order %s: %s: out of memory", oid, ART_LAYOUT_FILE);
+        return err_set(e, ERR_TRANSIENT, "order %s: %s: out of memory", oid,
+                       ART_LAYOUT_FILE);
     int wrc = fsu_write_atomic(dir, ART_LAYOUT_FILE, text, strlen(text), e);
     free(text);
     if (wrc < 0)

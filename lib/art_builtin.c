@@ -458,9 +458,9 @@ art_builtin_draw_cover(const struct art_character *c, const json_t *scene, const
 }
 
 cairo_surface_t *
-art_builtin_draw_band(const struct art_character *c, const json_t *scene, const char *style,
-                      int w, int h, unsigned seed, int cover, double *band_top,
-                      struct err *e)
+art_builtin_draw_band(const struct art_character *c, const json_t *scene,
+                      const char *style, int w, int h, unsigned seed, int cover,
+                      double *band_top, struct err *e)
 {
     return art_builtin_compose(c, scene, style, w, h, seed, cover, band_top, e);
 }

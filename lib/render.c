@@ -150,7 +150,7 @@ struct render_book {
     int nplan;
     time_t when;
     cairo_surface_t *cover_art; /* shared by the title page, the cover and its back */
-    json_t *art_layout;         /* art/layout.json: the illustrator's text bands, or NULL */
+    json_t *art_layout; /* art/layout.json: the illustrator's text bands, or NULL */
 };
 
 /* ---- small drawing helpers ------------------------------------------------ */
@@ -451,7 +451,7 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     render_colour(cr, line);
     cairo_set_line_width(cr, 1.2);
     shape_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
-                      safe.h - 2 * inset, 22);
+                     safe.h - 2 * inset, 22);
     cairo_stroke(cr);
     for (int i = 0; i < 2; i++) {
         double cy = i ? safe.y + safe.h - inset : safe.y + inset;
@@ -1110,10 +1110,9 @@ render_interior(struct render_book *bk, struct render_out *o, struct err *e)
             rc = render_drawing_page(bk, cr, bk->words->portrait, 1, e);
             break;
         case RK_DRAWING:
-            rc = render_drawing_page(bk, cr,
-                                     p.story % 2 ? bk->words->draw_next
-                                                 : bk->words->draw_moment,
-                                     0, e);
+            rc = render_drawing_page(
+                bk, cr, p.story % 2 ? bk->words->draw_next : bk->words->draw_moment, 0,
+                e);
             break;
         case RK_NOTES:
             rc = render_notes_page(bk, cr, e);
@@ -1168,7 +1167,8 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
     double room = bottom - top_limit - 2 * pad_y - gap;
     struct render_style small = ns;
     small.size = ns.min_size;
-    PangoLayout *nl = render_text_fit(&bk->rt, line, &small, w - 2 * pad_x, room, "cover", e);
+    PangoLayout *nl =
+        render_text_fit(&bk->rt, line, &small, w - 2 * pad_x, room, "cover", e);
     if (!nl) {
         g_free(line);
         return -1;

@@ -160,9 +160,10 @@ render_text_keep_inversions(PangoAttrList *attrs, const char *text)
 {
     static GRegex *re;
     if (!re)
-        re = g_regex_new("\\w+(?:-t)?-(?:je|tu|il|elle|on|nous|vous|ils|elles|iel|iels|ce|"
-                         "moi|toi|lui|leur|le|la|les|y|en)\\b",
-                         G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+        re =
+            g_regex_new("\\w+(?:-t)?-(?:je|tu|il|elle|on|nous|vous|ils|elles|iel|iels|ce|"
+                        "moi|toi|lui|leur|le|la|les|y|en)\\b",
+                        G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
     if (!re)
         return;
     GMatchInfo *m = NULL;

@@ -763,14 +763,14 @@ static json_t *
 story_with(const char *id, const char *lang, const char *name, const char *const *phrases,
            size_t nphrases, size_t npages, int *in_story)
 {
-    static const char *filler[] = {"Once", "upon", "a",     "time",  "in",   "a",
-                                   "green", "valley", "far",  "away",  "there", "lived",
-                                   "a",     "little", "dragon", "who", "liked", "to",
-                                   "sing",  "songs"};
-    json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
-                              "forest", "time_of_day", "morning", "weather", "clear",
-                              "action", "walking", "mood", "curious", "companions",
-                              "objects", "description", "A walk.");
+    static const char *filler[] = {"Once",  "upon",  "a",      "time",   "in",
+                                   "a",     "green", "valley", "far",    "away",
+                                   "there", "lived", "a",      "little", "dragon",
+                                   "who",   "liked", "to",     "sing",   "songs"};
+    json_t *scene =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting", "forest",
+                  "time_of_day", "morning", "weather", "clear", "action", "walking",
+                  "mood", "curious", "companions", "objects", "description", "A walk.");
     json_t *pages = json_array();
     *in_story = 0;
     for (size_t k = 0; k < npages; k++) {
@@ -779,20 +779,22 @@ story_with(const char *id, const char *lang, const char *name, const char *const
             g_string_append_printf(t, "%s ", filler[w]);
         const char *a = nphrases ? phrases[k % nphrases] : name;
         const char *b = nphrases ? phrases[(k + 1) % nphrases] : name;
-        g_string_append_printf(t, "%s and the dragon sang together by the river, then %s "
-                                  "went home happy and tired.",
+        g_string_append_printf(t,
+                               "%s and the dragon sang together by the river, then %s "
+                               "went home happy and tired.",
                                a, b);
         *in_story += count_of(t->str, nphrases ? phrases[0] : name);
-        json_array_append_new(pages, json_pack("{s:s, s:O}", "text", t->str, "scene", scene));
+        json_array_append_new(pages,
+                              json_pack("{s:s, s:O}", "text", t->str, "scene", scene));
         g_string_free(t, TRUE);
     }
     char *title = g_strdup_printf("%s and the Singing Dragon", name);
     char *ded = g_strdup_printf("For %s.", name);
-    json_t *s = json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}",
-                          "version", 1, "order_id", id, "language", lang, "provider",
-                          "builtin", "title", title, "dedication", ded, "blurb",
-                          "A gentle story about a dragon who sings.", "ending", "The End",
-                          "cover", "scene", scene, "pages", pages);
+    json_t *s =
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
+                  "order_id", id, "language", lang, "provider", "builtin", "title", title,
+                  "dedication", ded, "blurb", "A gentle story about a dragon who sings.",
+                  "ending", "The End", "cover", "scene", scene, "pages", pages);
     json_decref(scene);
     g_free(title);
     g_free(ded);
@@ -813,9 +815,11 @@ test_names_whole(void **state)
         for (size_t l = 0; l < 2; l++) {
             for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
                 struct config *cfg = make_config(layouts[l]);
-                json_t *order = make_order("A1001", names[n], 5, "en", trims[t], "hardcover");
+                json_t *order =
+                    make_order("A1001", names[n], 5, "en", trims[t], "hardcover");
                 int in_story;
-                json_t *story = story_with("A1001", "en", names[n], NULL, 0, 8, &in_story);
+                json_t *story =
+                    story_with("A1001", "en", names[n], NULL, 0, 8, &in_story);
                 struct err e = {0};
                 if (render_book(cfg, order, story, dir, &e) != 0)
                     fail_msg("%s %s %s: %s", names[n], trims[t], layouts[l], e.msg);
@@ -830,8 +834,9 @@ test_names_whole(void **state)
                              names[n], trims[t], layouts[l], whole, joined, in_story + 5);
                 lines_count(cv, names[n], &whole, &joined);
                 if (whole != 2 || joined != 2)
-                    fail_msg("%s, %s, %s: cover: the name whole %d times, %d joined, want 2",
-                             names[n], trims[t], layouts[l], whole, joined);
+                    fail_msg(
+                        "%s, %s, %s: cover: the name whole %d times, %d joined, want 2",
+                        names[n], trims[t], layouts[l], whole, joined);
                 g_free(in);
                 g_free(cv);
                 json_decref(order);
@@ -931,16 +936,16 @@ test_title_size(void **state)
         word_heights(cv, 0, title_words, &tlo, &thi);
         word_heights(cv, 0, line_words, &llo, &lhi);
         if (tlo < lhi)
-            fail_msg("%s: cover title %.1f pt high, the line under it %.1f", names[i], tlo,
-                     lhi);
+            fail_msg("%s: cover title %.1f pt high, the line under it %.1f", names[i],
+                     tlo, lhi);
         /* 8 content pages filled to 32: the bookplate and the portrait
          * come first, the title page is the third */
         assert_true(text_has(in, 3, "A story for"));
         word_heights(in, 3, title_words, &tlo, &thi);
         word_heights(in, 3, line_words, &llo, &lhi);
         if (tlo < lhi)
-            fail_msg("%s: title page title %.1f pt high, the line under it %.1f", names[i],
-                     tlo, lhi);
+            fail_msg("%s: title page title %.1f pt high, the line under it %.1f",
+                     names[i], tlo, lhi);
         g_free(in);
         g_free(cv);
         g_free(dir);
@@ -960,15 +965,25 @@ test_padding(void **state)
         const char *tail[3];  /* the last three pages */
     } c[] = {
         /* 28 content pages, paperback minimum 32: 4 to fill */
-        {"en", "paperback", "fullbleed", 32,
+        {"en",
+         "paperback",
+         "fullbleed",
+         32,
          {"This book belongs to…", "This is me", "Léa and the Secret of Fern Valley"},
-         {"Draw your favourite moment of the story", "Notes and memories", "Order A1001"}},
+         {"Draw your favourite moment of the story", "Notes and memories",
+          "Order A1001"}},
         /* 53 → 56: 3 to fill */
-        {"fr", "hardcover", "facing", 56,
+        {"fr",
+         "hardcover",
+         "facing",
+         56,
          {"Ce livre appartient à…", "Mon portrait", "Une histoire pour Léa"},
          {"Fin", "Dessine ton moment préféré de l’histoire", "Commande A1001"}},
         /* 28 pages are a whole hardcover: nothing added */
-        {"en", "hardcover", "fullbleed", 28,
+        {"en",
+         "hardcover",
+         "fullbleed",
+         28,
          {"Léa and the Secret of Fern Valley", "never too small", "green dinosaur"},
          {"speckled eggs", "The End", "Order A1001"}},
     };
@@ -1025,7 +1040,8 @@ test_text_band(void **state)
     char *path = g_strdup_printf("%s/art/layout.json", dir);
     const char *layout =
         "{\"version\": 1, \"pages\": {\"cover.jpg\": {\"text_band\": {\"top\": 0.78, "
-        "\"bottom\": 1}}, \"page-01.jpg\": {\"text_band\": {\"top\": 0.75, \"bottom\": 1}}, "
+        "\"bottom\": 1}}, \"page-01.jpg\": {\"text_band\": {\"top\": 0.75, \"bottom\": "
+        "1}}, "
         "\"page-02.jpg\": {\"text_band\": {\"top\": 0.3, \"bottom\": 1}}}}";
     assert_true(g_file_set_contents(path, layout, -1, NULL));
     struct err e = {0};
