@@ -177,6 +177,26 @@ render_text_keep_inversions(PangoAttrList *attrs, const char *text)
     g_match_info_free(m);
 }
 
+/* The layout's attributes: the book's language, hyphens where a word
+ * must break, and (keep) the name and French inversions kept whole. */
+static void
+render_text_attrs(PangoLayout *layout, struct render_text *rt, const char *text, int keep)
+{
+    PangoAttrList *attrs = pango_attr_list_new();
+    pango_attr_list_insert(
+        attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
+    /* Only a word too long for a whole line is ever broken (second pass);
+     * then the break gets a hyphen, as the language would write it. */
+    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
+    if (keep) {
+        render_text_keep_name(attrs, text, rt->child);
+        if (strncmp(rt->language, "fr", 2) == 0)
+            render_text_keep_inversions(attrs, text);
+    }
+    pango_layout_set_attributes(layout, attrs);
+    pango_attr_list_unref(attrs);
+}
+
 PangoLayout *
 render_text_fit(struct render_text *rt, const char *text, const struct render_style *st,
                 double box_w, double box_h, const char *what, struct err *e)
@@ -185,19 +205,8 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
     /* Spaces at either end mean nothing in a box, and pango counts a
      * trailing one in the last line's width. */
     char *trimmed = g_strstrip(g_strdup(text));
-    PangoAttrList *attrs = pango_attr_list_new();
-    pango_attr_list_insert(
-        attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
-    /* Only a word too long for a whole line is ever broken (second pass);
-     * then the break gets a hyphen, as the language would write it. */
-    pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
-    render_text_keep_name(attrs, trimmed, rt->child);
-    if (strncmp(rt->language, "fr", 2) == 0)
-        render_text_keep_inversions(attrs, trimmed);
-    pango_layout_set_attributes(layout, attrs);
-    pango_attr_list_unref(attrs);
+    render_text_attrs(layout, rt, trimmed, 1);
     pango_layout_set_text(layout, trimmed, -1);
-    g_free(trimmed);
     pango_layout_set_width(layout, (int)floor(box_w * PANGO_SCALE));
     pango_layout_set_alignment(layout, st->align);
     /* The book's languages are written left to right: a sentence that
@@ -217,14 +226,20 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
         err_set(e, ERR_PERMANENT, "%s: no font has a glyph for U+%04X %s", what,
                 (unsigned)missing, where);
         g_object_unref(layout);
+        g_free(trimmed);
         return NULL;
     }
 
     int max_w = (int)floor(box_w * PANGO_SCALE), max_h = (int)floor(box_h * PANGO_SCALE);
     /* First whole words only; if no size allows that, let pango break the
-     * one long word with a hyphen rather than fail the book. */
-    const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR};
+     * one long word with a hyphen rather than fail the book; the name (and a
+     * French inversion) stays whole even then, unless it is itself wider
+     * than the line at the smallest size (a name may be 40 ideographs). */
+    const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR,
+                                   PANGO_WRAP_WORD_CHAR};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
+        if (m == 2)
+            render_text_attrs(layout, rt, trimmed, 0);
         for (double size = st->size;; size -= 0.5) {
             /* the last try is the minimum itself, whatever the start */
             if (size < st->min_size)
@@ -237,6 +252,7 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
                     render_text_balance(layout, max_w);
                 g_object_set_data(G_OBJECT(layout), "render-box-w",
                                   GINT_TO_POINTER(max_w));
+                g_free(trimmed);
                 return layout;
             }
             if (size <= st->min_size)
@@ -245,6 +261,7 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
     }
     err_set(e, ERR_PERMANENT, "%s: text does not fit at %g pt", what, st->min_size);
     g_object_unref(layout);
+    g_free(trimmed);
     return NULL;
 }
 

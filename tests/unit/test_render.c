@@ -1100,6 +1100,26 @@ test_text_band(void **state)
     g_free(dir);
 }
 
+/* A name wider than any line (40 ideographs, the longest a child's name
+ * may be) is the one case it is broken: the book is still made. */
+static void
+test_long_name(void **state)
+{
+    (void)state;
+    GString *name = g_string_new(NULL);
+    for (int i = 0; i < 20; i++)
+        g_string_append(name, "美咲");
+    char *dir = make_folder("6x9", 2);
+    struct err e = {0};
+    if (render(dir, name->str, "en", "6x9", "hardcover", 2, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    char *cv = pdf(dir, "cover.pdf");
+    assert_true(text_has(cv, 0, "A story for 美咲美咲"));
+    g_free(cv);
+    g_free(dir);
+    g_string_free(name, TRUE);
+}
+
 /* A right-to-left name at the start of an English sentence: the sentence
  * stays left to right, the name sits at its left end, its letters in
  * right-to-left order. */
@@ -1285,6 +1305,7 @@ main(void)
         cmocka_unit_test(test_title_size),
         cmocka_unit_test(test_padding),
         cmocka_unit_test(test_text_band),
+        cmocka_unit_test(test_long_name),
         cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
