@@ -13,6 +13,7 @@
  * always gets the same pictures.
  */
 #include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -277,6 +278,16 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
     int quality = (int)config_int(cfg, "art_jpeg_quality");
     uint32_t base = art_hash(oid);
     int drawn = 0, kept = 0;
+    /* Where each picture leaves the text its band (docs/pdf.md): kept from
+     * an earlier attempt for the pictures that are kept. */
+    char *layout_path = fsu_join(dir, ART_LAYOUT_FILE);
+    json_t *layout = json_load_file(layout_path, 0, NULL);
+    free(layout_path);
+    if (!json_is_object(json_object_get(layout, "pages"))) {
+        json_decref(layout);
+        layout = json_pack("{s:i, s:{}}", "version", 1, "pages");
+    }
+    json_t *bands = json_object_get(layout, "pages");
     for (int i = 0; i <= n; i++) {
         if (art_stopping())
             return err_set(e, ERR_TRANSIENT, "order %s: stopped after %d pictures: shutting down",
@@ -294,19 +305,32 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
         }
         const json_t *scene =
             i == 0 ? cover : json_object_get(json_array_get(pages, (size_t)(i - 1)), "scene");
+        double band_top = 1;
         cairo_surface_t *s =
-            i == 0 ? art_builtin_draw_cover(&ch, scene, style, g.art_w_px, g.art_h_px,
-                                            art_seed(base, i), e)
-                   : art_builtin_draw(&ch, scene, style, g.art_w_px, g.art_h_px,
-                                      art_seed(base, i), e);
+            art_builtin_draw_band(&ch, scene, style, g.art_w_px, g.art_h_px,
+                                  art_seed(base, i), i == 0, &band_top, e);
         int rc = s ? art_write_jpeg(s, path, quality, e) : -1;
         if (s)
             cairo_surface_destroy(s);
         free(path);
-        if (rc < 0)
+        if (rc < 0) {
+            json_decref(layout);
             return err_prefix(e, "order %s: %s", oid, name);
+        }
+        json_object_set_new(bands, name,
+                            json_pack("{s:{s:f, s:f}}", "text_band", "top",
+                                      round(band_top * 1000) / 1000, "bottom", 1.0));
         drawn++;
     }
+    char *text = json_dumps(layout, JSON_INDENT(1) | JSON_SORT_KEYS);
+    json_decref(layout);
+    if (!text)
+        return err_set(e, ERR_TRANSIENT, "order %s: %s: out of memory", oid,
+                       ART_LAYOUT_FILE);
+    int wrc = fsu_write_atomic(dir, ART_LAYOUT_FILE, text, strlen(text), e);
+    free(text);
+    if (wrc < 0)
+        return err_prefix(e, "order %s", oid);
     log_order(LOG_INFO, oid, "art: %d pictures drawn, %d already there (builtin, %s, %d×%d)",
               drawn, kept, style ? style : "watercolour", g.art_w_px, g.art_h_px);
     return 0;

@@ -35,6 +35,15 @@ cairo_surface_t *art_builtin_draw(const struct art_character *c, const json_t *s
                                   const char *style, int w, int h, unsigned seed,
                                   struct err *e);
 
+/* The illustrator's word to the renderer, in the pictures' folder: for
+ * each picture ("cover.jpg", "page-01.jpg", ...) the band, as fractions of
+ * its height from the top, that it kept free of the child and companions
+ * for the text: {"version": 1, "pages": {"page-01.jpg": {"text_band":
+ * {"top": 0.72, "bottom": 1}}}}.  The built-in illustrator writes it; a
+ * picture it does not name (remote art) gets the renderer's default band.
+ * See docs/pdf.md, "The text band". */
+#define ART_LAYOUT_FILE "layout.json"
+
 /* Writes surface as a baseline JPEG (libjpeg), atomically. */
 int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err *e);
 

@@ -303,7 +303,8 @@ lay_companion_draw(struct lay *L, const struct lay_spot *sp, int index)
 /* The picture; cover: the book's cover layout. */
 static cairo_surface_t *
 art_builtin_compose(const struct art_character *c, const json_t *scene, const char *style,
-                    int w, int h, unsigned seed, int cover, struct err *e)
+                    int w, int h, unsigned seed, int cover, double *band_top,
+                    struct err *e)
 {
     if (!c)
         return err_set(e, ERR_PERMANENT, "illustrator: no character"), NULL;
@@ -417,6 +418,15 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
         lay_waves(&L);
     if (sc.ncompanions > 0 && !hugging)
         lay_companion_draw(&L, &spots_c[0], 0);
+    if (band_top) {
+        /* The figures stand on their y (feet, paws): the band for the text
+         * starts a little below the lowest of them. */
+        double low = L.cy;
+        for (int i = 0; i < sc.ncompanions; i++)
+            if (!spots_c[i].far && spots_c[i].o)
+                low = fmax(low, spots_c[i].y);
+        *band_top = fmin(1.0, (low + 0.03 * L.hc) / h);
+    }
     art_scenery_weather(&pen, &sc, &st, seed);
     art_pen_paper(&pen, w, h);
 
@@ -437,12 +447,20 @@ cairo_surface_t *
 art_builtin_draw(const struct art_character *c, const json_t *scene, const char *style, int w,
                  int h, unsigned seed, struct err *e)
 {
-    return art_builtin_compose(c, scene, style, w, h, seed, 0, e);
+    return art_builtin_compose(c, scene, style, w, h, seed, 0, NULL, e);
 }
 
 cairo_surface_t *
 art_builtin_draw_cover(const struct art_character *c, const json_t *scene, const char *style,
                        int w, int h, unsigned seed, struct err *e)
 {
-    return art_builtin_compose(c, scene, style, w, h, seed, 1, e);
+    return art_builtin_compose(c, scene, style, w, h, seed, 1, NULL, e);
+}
+
+cairo_surface_t *
+art_builtin_draw_band(const struct art_character *c, const json_t *scene,
+                      const char *style, int w, int h, unsigned seed, int cover,
+                      double *band_top, struct err *e)
+{
+    return art_builtin_compose(c, scene, style, w, h, seed, cover, band_top, e);
 }

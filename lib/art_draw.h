@@ -32,6 +32,15 @@ cairo_surface_t *art_builtin_draw_cover(const struct art_character *c, const jso
                                         const char *style, int w, int h, unsigned seed,
                                         struct err *e);
 
+/* The text band (docs/pdf.md, "The text band"): art_builtin_draw() or
+ * art_builtin_draw_cover(), and *band_top receives the fraction of the
+ * picture's height below which no figure (the child, a companion) is
+ * drawn: the pdf stage sets the text there.  art.c writes it to
+ * art/layout.json. */
+cairo_surface_t *art_builtin_draw_band(const struct art_character *c, const json_t *scene,
+                                       const char *style, int w, int h, unsigned seed,
+                                       int cover, double *band_top, struct err *e);
+
 /* The style called name; unknown names give watercolour. */
 enum art_style art_style_from_name(const char *name);
 

@@ -171,7 +171,8 @@ art_openai_prompt(const char *character, const char *style, const json_t *scene)
     }
     g_string_append(s, "\nA full-page picture for a printed book: no text, no letters, no "
                        "frame; keep faces and important things away from the edges, which are "
-                       "trimmed.");
+                       "trimmed. Keep the lower third free of people and animals (ground, "
+                       "grass or water only): the page's text is set there.");
     return g_string_free(s, FALSE);
 }
 

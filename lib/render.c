@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include <cairo-pdf.h>
 
+#include "art.h"
 #include "fsutil.h"
 #include "geom.h"
 #include "render.h"
@@ -78,6 +80,8 @@ static const struct render_words {
     const char *made_with;
     const char *months[12];
     const char *first_day; /* the 1st of a month, if the language says it apart */
+    /* the pages a book gets when the binding asks for more (docs/pdf.md) */
+    const char *belongs, *portrait, *draw_moment, *draw_next, *notes;
 } render_words[] = {
     {"en",
      "A story for %s",
@@ -86,7 +90,12 @@ static const struct render_words {
      "Made with storypress",
      {"January", "February", "March", "April", "May", "June", "July", "August",
       "September", "October", "November", "December"},
-     NULL},
+     NULL,
+     "This book belongs to",
+     "This is me",
+     "Draw your favourite moment of the story",
+     "Draw what happens next",
+     "Notes and memories"},
     {"fr",
      "Une histoire pour %s",
      "Imprimé le %s",
@@ -94,7 +103,12 @@ static const struct render_words {
      "Fabriqué avec storypress",
      {"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
       "septembre", "octobre", "novembre", "décembre"},
-     "1er"},
+     "1er",
+     "Ce livre appartient à",
+     "Mon portrait",
+     "Dessine ton moment préféré de l’histoire",
+     "Dessine la suite de l’aventure",
+     "Notes et souvenirs"},
 };
 
 enum render_kind {
@@ -106,12 +120,18 @@ enum render_kind {
     RK_ENDING,
     RK_COLOPHON,
     RK_QUIET, /* the back of the title page in facing */
-    RK_PAD,   /* padding to the binding's count */
+    /* Pages that fill the book to the binding's count (render_make_plan) */
+    RK_BOOKPLATE, /* "This book belongs to…" */
+    RK_PORTRAIT,  /* "This is me": a frame to draw oneself in */
+    RK_DRAWING,   /* a frame to draw in, under a prompt */
+    RK_NOTES,     /* ruled lines for notes and memories */
+    RK_PAD,       /* a quiet page, if the plan ever falls short */
 };
 
 struct render_page {
     enum render_kind kind;
-    int story; /* index into story.pages for the story kinds */
+    int story; /* index into story.pages for the story kinds; the nth of a
+                * kind for the pages that fill the book */
 };
 
 struct render_book {
@@ -130,17 +150,26 @@ struct render_book {
     int nplan;
     time_t when;
     cairo_surface_t *cover_art; /* shared by the title page, the cover and its back */
+    json_t *art_layout; /* art/layout.json: the illustrator's text bands, or NULL */
 };
 
 /* ---- small drawing helpers ------------------------------------------------ */
 
+/* Every colour is opaque: Lulu asks for PDFs without live transparency, so
+ * what would be a translucent panel is a colour mixed in advance
+ * (render_panel_colour). */
 static void
-render_colour(cairo_t *cr, struct rgb c, double alpha)
+render_colour(cairo_t *cr, struct rgb c)
 {
-    if (alpha >= 1)
-        cairo_set_source_rgb(cr, c.r, c.g, c.b);
-    else
-        cairo_set_source_rgba(cr, c.r, c.g, c.b, alpha);
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* a mixed into b by the fraction t of a. */
+static struct rgb
+render_mix(struct rgb a, struct rgb b, double t)
+{
+    return (struct rgb){b.r + (a.r - b.r) * t, b.g + (a.g - b.g) * t,
+                        b.b + (a.b - b.b) * t};
 }
 
 static void
@@ -161,7 +190,7 @@ static void
 render_ornament(cairo_t *cr, double cx, double cy, double width, struct rgb c)
 {
     double r = width * 0.07, gap = r * 1.8, dot = width * 0.018;
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     render_star(cr, cx, cy, r);
     cairo_fill(cr);
     cairo_set_line_width(cr, width * 0.012);
@@ -180,7 +209,7 @@ render_ornament(cairo_t *cr, double cx, double cy, double width, struct rgb c)
 static void
 render_fill(cairo_t *cr, double x, double y, double w, double h, struct rgb c)
 {
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     cairo_rectangle(cr, x, y, w, h);
     cairo_fill(cr);
 }
@@ -207,6 +236,9 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
     double shown = (iw < ih ? iw : ih) * 0.8; /* pixels across the circle */
     double s = 2 * radius / shown;
     cairo_save(cr);
+    /* A fresh path: a current point left by earlier text would join the
+     * circle with a line, and that sliver of clip shows as a hairline. */
+    cairo_new_path(cr);
     cairo_arc(cr, cx, cy, radius, 0, 2 * M_PI);
     cairo_clip(cr);
     cairo_translate(cr, cx - iw * 0.5 * s, cy - ih * 0.45 * s);
@@ -215,8 +247,10 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
     cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
     cairo_paint(cr);
     cairo_restore(cr);
-    render_colour(cr, ring, 1);
+    /* The ring is painted over the clip's antialiased edge. */
+    render_colour(cr, ring);
     cairo_set_line_width(cr, radius * 0.04);
+    cairo_new_path(cr);
     cairo_arc(cr, cx, cy, radius, 0, 2 * M_PI);
     cairo_stroke(cr);
 }
@@ -225,7 +259,7 @@ render_medallion(cairo_t *cr, cairo_surface_t *img, int iw, int ih, double cx, d
 static void
 render_layout_at(cairo_t *cr, PangoLayout *l, double x, double y, struct rgb c)
 {
-    render_colour(cr, c, 1);
+    render_colour(cr, c);
     render_text_draw(cr, l, x, y);
 }
 
@@ -288,19 +322,33 @@ render_read_input(struct render_book *bk, const json_t *order, const json_t *sto
     return 0;
 }
 
-/* The page list of the chosen layout; sets nplan (the content pages). */
+/* The page list of the chosen layout; sets nplan.  spare: how many pages
+ * the binding asks for beyond the content (geom's padding), filled with
+ * pages that belong in a book rather than left blank: with two or more, the
+ * book opens with "This book belongs to…" and "This is me" (a pair, so that
+ * the title stays on a right-hand page and facing spreads on left ones);
+ * the rest go before the colophon, a page to draw in and a page for notes
+ * in turn.  docs/pdf.md lists what each binding gets. */
 static int
-render_make_plan(struct render_book *bk, struct err *e)
+render_make_plan(struct render_book *bk, int spare, struct err *e)
 {
     int facing = strcmp(bk->layout, "facing") == 0;
     if (!facing && strcmp(bk->layout, "fullbleed") != 0)
         return err_set(e, ERR_PERMANENT, "layout \"%s\": must be fullbleed or facing",
                        bk->layout);
-    size_t cap = 8 + 2 * bk->npages;
+    if (spare < 0 || spare > 1000)
+        return err_set(e, ERR_PERMANENT, "page plan: %d pages to fill", spare);
+    size_t cap = 8 + 2 * bk->npages + (size_t)spare;
+    free(bk->plan);
     bk->plan = calloc(cap, sizeof *bk->plan);
     if (!bk->plan)
         return err_errno(e, ENOMEM, "page plan");
     int n = 0;
+    if (spare >= 2) {
+        bk->plan[n++].kind = RK_BOOKPLATE;
+        bk->plan[n++].kind = RK_PORTRAIT;
+        spare -= 2;
+    }
     bk->plan[n++].kind = RK_TITLE;
     if (facing) {
         /* Story spreads must open on a left (even) page: the title's back
@@ -320,6 +368,10 @@ render_make_plan(struct render_book *bk, struct err *e)
         }
     }
     bk->plan[n++].kind = RK_ENDING;
+    for (int i = 0; i < spare; i++) {
+        bk->plan[n] = (struct render_page){i % 2 ? RK_NOTES : RK_DRAWING, i / 2};
+        n++;
+    }
     bk->plan[n++].kind = RK_COLOPHON;
     bk->nplan = n;
     return 0;
@@ -376,6 +428,15 @@ render_pale(const struct render_book *bk, double amount)
                         g.b + (a.b - g.b) * amount};
 }
 
+/* The text panel over a picture: opaque (no live transparency for the
+ * printer), white with a little of the setting's light ground mixed in, the
+ * tone a translucent white panel takes over a light picture. */
+static struct rgb
+render_panel_colour(const struct render_book *bk)
+{
+    return render_mix(render_white, bk->pal->ground, 0.6);
+}
+
 /* The ground of a page without a picture: the setting's light colour and
  * a thin rounded frame on the safety line, a small star at its top and
  * bottom, as storybooks frame their text pages. */
@@ -387,15 +448,15 @@ render_quiet_ground(struct render_book *bk, cairo_t *cr)
     render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, bk->pal->ground);
     struct rgb line = render_pale(bk, 0.35);
     double inset = -12; /* just outside the text's safe area, well inside the trim */
-    render_colour(cr, line, 1);
+    render_colour(cr, line);
     cairo_set_line_width(cr, 1.2);
     shape_round_rect(cr, safe.x + inset, safe.y + inset, safe.w - 2 * inset,
-                      safe.h - 2 * inset, 22);
+                     safe.h - 2 * inset, 22);
     cairo_stroke(cr);
     for (int i = 0; i < 2; i++) {
         double cy = i ? safe.y + safe.h - inset : safe.y + inset;
         render_fill(cr, safe.x + safe.w / 2 - 14, cy - 3, 28, 6, bk->pal->ground);
-        render_colour(cr, line, 1);
+        render_colour(cr, line);
         render_star(cr, safe.x + safe.w / 2, cy, 7);
         cairo_fill(cr);
     }
@@ -407,14 +468,36 @@ render_page_art_name(int story_index)
     return g_strdup_printf("art/page-%02d.jpg", story_index + 1);
 }
 
-/* A picture over the whole page and the text in a translucent band at the
- * bottom, inside the safety margin and below the face zone. */
+/* Where the text may go over the picture art/name, as the top of the band
+ * in points from the top of a picture h points high: the band the
+ * illustrator reported in art/layout.json, or the default band under the
+ * face zone (remote art: its prompt asks for that band to be left free). */
+static double
+render_band_top(const struct render_book *bk, const char *name, double h)
+{
+    const char *base = strncmp(name, "art/", 4) == 0 ? name + 4 : name;
+    const json_t *band = json_object_get(
+        json_object_get(json_object_get(bk->art_layout, "pages"), base), "text_band");
+    const json_t *top = json_object_get(band, "top");
+    double t = json_is_number(top) ? json_number_value(top) : RENDER_FACE_ZONE;
+    /* never into the face zone, never off the picture */
+    if (!(t >= RENDER_FACE_ZONE))
+        t = RENDER_FACE_ZONE;
+    if (t > 1)
+        t = 1;
+    return ceil(h * t);
+}
+
+/* A picture over the whole page and the text in a panel at the bottom,
+ * inside the safety margin and inside the band the illustrator left free
+ * (render_band_top). */
 static int
 render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err *e)
 {
     const struct geom *g = &bk->g;
     char *name = render_page_art_name(idx);
     cairo_surface_t *img = render_jpeg_load(bk->dir, name, g->art_w_px, g->art_h_px, e);
+    double top_limit = render_band_top(bk, name, g->page_h_pt);
     g_free(name);
     if (!img)
         return -1;
@@ -424,7 +507,6 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     struct render_box safe = render_safe(g);
     double pad_x = 20, pad_y = 14;
     double bottom = safe.y + safe.h;
-    double top_limit = ceil(g->page_h_pt * RENDER_FACE_ZONE);
     char what[32];
     snprintf(what, sizeof what, "page %d", idx + 1);
     struct render_style st = {.size = render_story_size(bk),
@@ -435,12 +517,21 @@ render_story_fullbleed(struct render_book *bk, cairo_t *cr, int idx, struct err 
     const char *text = render_str(json_array_get(bk->pages, idx), "text", NULL);
     PangoLayout *l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
                                      bottom - top_limit - 2 * pad_y, what, e);
+    double face_line = ceil(g->page_h_pt * RENDER_FACE_ZONE);
+    if (!l && top_limit > face_line && e->kind == ERR_PERMANENT &&
+        strstr(e->msg, "does not fit")) {
+        /* A long text in a narrow band: the default band rather than a
+         * failed book (the panel may then cover the figures' feet). */
+        err_clear(e);
+        l = render_text_fit(&bk->rt, text, &st, safe.w - 2 * pad_x,
+                            bottom - face_line - 2 * pad_y, what, e);
+    }
     if (!l)
         return -1;
     double tw, th;
     render_text_extent(l, &tw, &th);
     double band_h = th + 2 * pad_y;
-    render_colour(cr, render_white, 0.84);
+    render_colour(cr, render_panel_colour(bk));
     shape_round_rect(cr, safe.x, bottom - band_h, safe.w, band_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, safe.x + pad_x, bottom - band_h + pad_y, render_ink);
@@ -515,6 +606,7 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
     render_text_extent(title, &tw, &th);
     render_layout_at(cr, title, safe.x + safe.w * 0.04, safe.y + (title_box_h - th) / 2,
                      bk->pal->accent);
+    double title_size = render_text_size(title);
     g_object_unref(title);
 
     render_medallion(cr, bk->cover_art, bk->g.art_w_px, bk->g.art_h_px,
@@ -526,6 +618,9 @@ render_title_page(struct render_book *bk, cairo_t *cr, struct err *e)
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
+    /* The line under the title is never the larger of the two. */
+    ns.size = fmin(ns.size, fmax(title_size * 0.6, fmin(ns.min_size, title_size)));
+    ns.min_size = fmin(ns.min_size, ns.size);
     double ny = cy + radius + unit * 0.1;
     PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, safe.w, safe.y + safe.h - ny,
                                       "title page", e);
@@ -632,6 +727,120 @@ render_colophon_page(struct render_book *bk, cairo_t *cr, struct err *e)
     return 0;
 }
 
+/* A heading at the top of a quiet page, in the accent colour; *bottom is
+ * the y under it. */
+static int
+render_heading(struct render_book *bk, cairo_t *cr, const char *text, double *bottom,
+               struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    struct render_style st = {.bold = 1,
+                              .size = 24,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 0.9,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, &st, safe.w * 0.9, safe.h * 0.25, "extra page", e);
+    if (!l)
+        return -1;
+    double w, h;
+    render_text_extent(l, &w, &h);
+    render_layout_at(cr, l, safe.x + safe.w * 0.05, safe.y + 10, bk->pal->accent);
+    g_object_unref(l);
+    *bottom = safe.y + 10 + h;
+    return 0;
+}
+
+/* "This book belongs to…" with a line to write a name on. */
+static int
+render_bookplate_page(struct render_book *bk, cairo_t *cr, struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double unit = fmin(safe.w, safe.h);
+    struct render_style st = {.italic = 1,
+                              .size = 26,
+                              .min_size = fmin(14, bk->min_size),
+                              .spacing = 1.0,
+                              .align = PANGO_ALIGN_CENTER,
+                              .balance = 1};
+    char *text = g_strdup_printf("%s…", bk->words->belongs);
+    PangoLayout *l =
+        render_text_fit(&bk->rt, text, &st, safe.w * 0.8, safe.h * 0.3, "bookplate", e);
+    g_free(text);
+    if (!l)
+        return -1;
+    double tw, th;
+    render_text_extent(l, &tw, &th);
+    double y = safe.y + safe.h * 0.38 - th;
+    render_ornament(cr, safe.x + safe.w / 2, y - unit * 0.1, unit * 0.3, bk->pal->accent);
+    render_layout_at(cr, l, safe.x + safe.w * 0.1, y, render_ink);
+    g_object_unref(l);
+    /* the line to write on, between two small stars */
+    double ly = safe.y + safe.h * 0.56, half = safe.w * 0.32;
+    render_colour(cr, render_pale(bk, 0.6));
+    cairo_set_line_width(cr, 1.5);
+    cairo_move_to(cr, safe.x + safe.w / 2 - half, ly);
+    cairo_line_to(cr, safe.x + safe.w / 2 + half, ly);
+    cairo_stroke(cr);
+    for (int side = -1; side <= 1; side += 2) {
+        render_star(cr, safe.x + safe.w / 2 + side * (half + 10), ly, 5);
+        cairo_fill(cr);
+    }
+    return 0;
+}
+
+/* A prompt and a frame to draw in; portrait: a round-cornered frame a
+ * little taller than wide, as for a picture of oneself. */
+static int
+render_drawing_page(struct render_book *bk, cairo_t *cr, const char *prompt, int portrait,
+                    struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double top;
+    if (render_heading(bk, cr, prompt, &top, e) < 0)
+        return -1;
+    double room_h = safe.y + safe.h - 16 - (top + 22);
+    double fw = safe.w * 0.9, fh = room_h;
+    if (portrait) {
+        fh = fmin(room_h, safe.w * 0.9);
+        fw = fh * 0.8;
+    }
+    double fx = safe.x + (safe.w - fw) / 2, fy = top + 22 + (room_h - fh) / 2;
+    render_fill(cr, fx, fy, fw, fh, render_white);
+    render_colour(cr, render_pale(bk, 0.5));
+    cairo_set_line_width(cr, 2);
+    shape_round_rect(cr, fx, fy, fw, fh, portrait ? fw * 0.2 : 14);
+    cairo_stroke(cr);
+    return 0;
+}
+
+/* Ruled lines for notes, under a heading. */
+static int
+render_notes_page(struct render_book *bk, cairo_t *cr, struct err *e)
+{
+    const struct geom *g = &bk->g;
+    struct render_box safe = render_safe(g);
+    render_quiet_ground(bk, cr);
+    double top;
+    if (render_heading(bk, cr, bk->words->notes, &top, e) < 0)
+        return -1;
+    render_colour(cr, render_pale(bk, 0.45));
+    cairo_set_line_width(cr, 1);
+    double step = 30; /* a child's handwriting needs wide lines */
+    for (double y = top + 20 + step; y <= safe.y + safe.h - 16; y += step) {
+        cairo_move_to(cr, safe.x + safe.w * 0.04, y);
+        cairo_line_to(cr, safe.x + safe.w * 0.96, y);
+    }
+    cairo_stroke(cr);
+    return 0;
+}
+
 static void
 render_pad_page(struct render_book *bk, cairo_t *cr)
 {
@@ -640,7 +849,7 @@ render_pad_page(struct render_book *bk, cairo_t *cr)
     /* A small star says the page is blank on purpose, not a misprint. */
     struct rgb soft = {bk->pal->accent.r * 0.35 + 0.65, bk->pal->accent.g * 0.35 + 0.65,
                        bk->pal->accent.b * 0.35 + 0.65};
-    render_colour(cr, soft, 1);
+    render_colour(cr, soft);
     render_star(cr, g->page_w_pt / 2, g->page_h_pt / 2, 6);
     cairo_fill(cr);
 }
@@ -650,18 +859,105 @@ render_pad_page(struct render_book *bk, cairo_t *cr)
 struct render_out {
     char *tmp, *final;
     FILE *f;
-    int errnum; /* the first write error */
+    int errnum;  /* the first write error */
+    size_t held; /* bytes of the page group matched at the end of the last write */
 };
+
+/* cairo declares every page a transparency group, whether or not anything
+ * on it is transparent, and has no option to leave it out.  Lulu asks for
+ * flat files and preflight tools count that declaration as transparency, so
+ * the bytes below (exactly as cairo 1.16 writes them into each page
+ * dictionary) are replaced, as they stream past, by as many spaces: the
+ * offsets of the cross-reference table stay right and the page is a plain
+ * page.  Nothing on our pages needs a group: every colour is opaque.
+ * tests/integ/pdf_flat.sh checks the result with qpdf. */
+static const char render_page_group[] = "/Group <<\n"
+                                        "      /Type /Group\n"
+                                        "      /S /Transparency\n"
+                                        "      /I true\n"
+                                        "      /CS /DeviceRGB\n"
+                                        "   >>";
+#define RENDER_PAGE_GROUP_LEN (sizeof render_page_group - 1)
+
+static int
+render_out_put(struct render_out *o, const void *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, o->f) != len) {
+        o->errnum = errno ? errno : EIO;
+        return -1;
+    }
+    return 0;
+}
+
+static int
+render_out_blank(struct render_out *o)
+{
+    char spaces[RENDER_PAGE_GROUP_LEN];
+    memset(spaces, ' ', sizeof spaces);
+    return render_out_put(o, spaces, sizeof spaces);
+}
+
+/* The held prefix did not go on: write out what cannot start a match and
+ * keep the longest tail that still could (a '/' inside the prefix). */
+static int
+render_out_release(struct render_out *o)
+{
+    const char *h = render_page_group;
+    size_t j = 1;
+    for (; j < o->held; j++)
+        if (h[j] == '/' && memcmp(h + j, h, o->held - j) == 0)
+            break;
+    if (render_out_put(o, h, j) < 0)
+        return -1;
+    o->held -= j < o->held ? j : o->held;
+    return 0;
+}
 
 static cairo_status_t
 render_out_write(void *closure, const unsigned char *data, unsigned int len)
 {
     struct render_out *o = closure;
+    const char *p = (const char *)data, *end = p + len;
     if (o->errnum)
         return CAIRO_STATUS_WRITE_ERROR;
-    if (fwrite(data, 1, len, o->f) != len) {
-        o->errnum = errno ? errno : EIO;
-        return CAIRO_STATUS_WRITE_ERROR;
+    while (p < end) {
+        if (o->held) {
+            /* a match begun in an earlier write: does it go on? */
+            size_t want = RENDER_PAGE_GROUP_LEN - o->held, have = (size_t)(end - p);
+            size_t n = want < have ? want : have;
+            if (memcmp(p, render_page_group + o->held, n) == 0) {
+                o->held += n;
+                p += n;
+                if (o->held == RENDER_PAGE_GROUP_LEN) {
+                    o->held = 0;
+                    if (render_out_blank(o) < 0)
+                        return CAIRO_STATUS_WRITE_ERROR;
+                }
+                continue;
+            }
+            if (render_out_release(o) < 0)
+                return CAIRO_STATUS_WRITE_ERROR;
+            continue;
+        }
+        const char *hit =
+            memmem(p, (size_t)(end - p), render_page_group, RENDER_PAGE_GROUP_LEN);
+        if (hit) {
+            if (render_out_put(o, p, (size_t)(hit - p)) < 0 || render_out_blank(o) < 0)
+                return CAIRO_STATUS_WRITE_ERROR;
+            p = hit + RENDER_PAGE_GROUP_LEN;
+            continue;
+        }
+        /* No whole match: the write may still end inside one. */
+        const char *q = end - p > (ptrdiff_t)RENDER_PAGE_GROUP_LEN
+                            ? end - RENDER_PAGE_GROUP_LEN + 1
+                            : p;
+        for (; q < end; q++)
+            if (*q == '/' && memcmp(q, render_page_group, (size_t)(end - q)) == 0)
+                break;
+        if (render_out_put(o, p, (size_t)(q - p)) < 0)
+            return CAIRO_STATUS_WRITE_ERROR;
+        o->held = (size_t)(end - q);
+        break;
     }
     return CAIRO_STATUS_SUCCESS;
 }
@@ -672,6 +968,7 @@ render_out_open(struct render_out *o, const char *dir, const char *name, struct 
     o->final = fsu_join(dir, name);
     o->tmp = g_strdup_printf("%s.tmp", o->final);
     o->errnum = 0;
+    o->held = 0;
     int fd = open(o->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return err_errno(e, errno, "%s: cannot create", o->tmp);
@@ -689,6 +986,11 @@ render_out_open(struct render_out *o, const char *dir, const char *name, struct 
 static int
 render_out_close(struct render_out *o, struct err *e)
 {
+    if (o->f && o->held && !o->errnum) {
+        /* the file ended inside a possible match: those bytes were real */
+        if (render_out_put(o, render_page_group, o->held) == 0)
+            o->held = 0;
+    }
     int errnum = o->errnum;
     if (o->f) {
         if (fflush(o->f) != 0 && !errnum)
@@ -801,6 +1103,20 @@ render_interior(struct render_book *bk, struct render_out *o, struct err *e)
         case RK_QUIET:
             render_fill(cr, 0, 0, g->page_w_pt, g->page_h_pt, render_white);
             break;
+        case RK_BOOKPLATE:
+            rc = render_bookplate_page(bk, cr, e);
+            break;
+        case RK_PORTRAIT:
+            rc = render_drawing_page(bk, cr, bk->words->portrait, 1, e);
+            break;
+        case RK_DRAWING:
+            rc = render_drawing_page(
+                bk, cr, p.story % 2 ? bk->words->draw_next : bk->words->draw_moment, 0,
+                e);
+            break;
+        case RK_NOTES:
+            rc = render_notes_page(bk, cr, e);
+            break;
         case RK_PAD:
             render_pad_page(bk, cr);
             break;
@@ -832,7 +1148,7 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
 
     double x = fx + safety, w = tw - 2 * safety;
     double bottom = g->cover_h_pt - bleed - safety;
-    double top_limit = ceil(g->cover_h_pt * RENDER_FACE_ZONE);
+    double top_limit = render_band_top(bk, "cover.jpg", g->cover_h_pt);
     double pad_x = 22, pad_y = 16, gap = 8;
     char *line = g_strdup_printf(bk->words->story_for, bk->child);
     struct render_style ns = {.size = 22,
@@ -840,29 +1156,48 @@ render_cover_front(struct render_book *bk, cairo_t *cr, double fx, struct err *e
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
-    PangoLayout *nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, 80, "cover", e);
-    g_free(line);
-    if (!nl)
-        return -1;
-    double nw, nh;
-    render_text_extent(nl, &nw, &nh);
     struct render_style ts = {.bold = 1,
                               .size = 40,
                               .min_size = fmin(18, bk->min_size),
                               .spacing = 0.9,
                               .align = PANGO_ALIGN_CENTER,
                               .balance = 1};
+    /* The title first, with room kept for the line under it at that
+     * line's smallest size; then the line, never larger than the title. */
+    double room = bottom - top_limit - 2 * pad_y - gap;
+    struct render_style small = ns;
+    small.size = ns.min_size;
+    PangoLayout *nl =
+        render_text_fit(&bk->rt, line, &small, w - 2 * pad_x, room, "cover", e);
+    if (!nl) {
+        g_free(line);
+        return -1;
+    }
+    double nw, nh;
+    render_text_extent(nl, &nw, &nh);
+    g_object_unref(nl);
     PangoLayout *tl =
-        render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x,
-                        bottom - top_limit - 2 * pad_y - nh - gap, "cover", e);
+        render_text_fit(&bk->rt, bk->title, &ts, w - 2 * pad_x, room - nh, "cover", e);
     if (!tl) {
-        g_object_unref(nl);
+        g_free(line);
         return -1;
     }
     double ttw, tth;
     render_text_extent(tl, &ttw, &tth);
+    double title_size = render_text_size(tl);
+    ns.size = fmin(ns.size, title_size * 0.6);
+    if (ns.size < ns.min_size)
+        ns.size = fmin(ns.min_size, title_size);
+    ns.min_size = fmin(ns.min_size, ns.size);
+    nl = render_text_fit(&bk->rt, line, &ns, w - 2 * pad_x, room - tth, "cover", e);
+    g_free(line);
+    if (!nl) {
+        g_object_unref(tl);
+        return -1;
+    }
+    render_text_extent(nl, &nw, &nh);
     double band_h = tth + gap + nh + 2 * pad_y;
-    render_colour(cr, render_white, 0.88);
+    render_colour(cr, render_panel_colour(bk));
     shape_round_rect(cr, x, bottom - band_h, w, band_h, 18);
     cairo_fill(cr);
     render_layout_at(cr, tl, x + pad_x, bottom - band_h + pad_y, bk->pal->accent);
@@ -898,7 +1233,7 @@ render_cover_back(struct render_book *bk, cairo_t *cr, struct err *e)
     double bw, bh;
     render_text_extent(l, &bw, &bh);
     double box_h = bh + 2 * pad;
-    render_colour(cr, render_white, 1);
+    render_colour(cr, render_white);
     shape_round_rect(cr, x, y, w, box_h, 16);
     cairo_fill(cr);
     render_layout_at(cr, l, x + pad, y + pad, render_ink);
@@ -1041,6 +1376,32 @@ render_cover(struct render_book *bk, struct render_out *o, struct err *e)
 
 /* ---- the book ------------------------------------------------------------------- */
 
+/* art/layout.json, when the illustrator wrote one (art.h: ART_LAYOUT_FILE);
+ * none is no error (remote art), a file that does not parse is. */
+static int
+render_load_layout(struct render_book *bk, struct err *e)
+{
+    char *path = g_strdup_printf("%s/art/%s", bk->dir, ART_LAYOUT_FILE);
+    char *data = NULL;
+    size_t len = 0;
+    int rc = 0;
+    if (access(path, F_OK) == 0) {
+        rc = fsu_read_file(AT_FDCWD, path, 1024 * 1024, &data, &len, e);
+        if (rc == 0) {
+            json_error_t je;
+            bk->art_layout = json_loadb(data, len, 0, &je);
+            if (!json_is_object(bk->art_layout))
+                rc = err_set(e, ERR_PERMANENT, "art/%s: line %d: %s", ART_LAYOUT_FILE,
+                             je.line, bk->art_layout ? "not an object" : je.text);
+        } else if (e->kind == ERR_INVALID) {
+            e->kind = ERR_PERMANENT;
+        }
+    }
+    free(data);
+    g_free(path);
+    return rc;
+}
+
 /* The printing time: now, or SOURCE_DATE_EPOCH when set, so that a
  * rebuild of the same order can give the same bytes. */
 static time_t
@@ -1074,9 +1435,13 @@ render_book(const struct config *cfg, const json_t *order, const json_t *story,
         goto out;
     }
     bk.when = render_when();
-    if (render_make_plan(&bk, e) < 0)
+    if (render_make_plan(&bk, 0, e) < 0)
         goto out;
     if (geom_compute(bk.trim, bk.binding, bk.nplan, &bk.g, e) < 0)
+        goto out;
+    /* The binding's count reached with pages of a book, not blank ones. */
+    if (bk.g.interior_pages > bk.nplan &&
+        render_make_plan(&bk, bk.g.interior_pages - bk.nplan, e) < 0)
         goto out;
     if (render_text_init(&bk.rt, config_str(cfg, "font"), bk.lang, bk.child, e) < 0)
         goto out;
@@ -1089,6 +1454,8 @@ render_book(const struct config *cfg, const json_t *order, const json_t *story,
     if (!name_check)
         goto fini;
     g_object_unref(name_check);
+    if (render_load_layout(&bk, e) < 0)
+        goto fini;
     bk.cover_art =
         render_jpeg_load(dir, "art/cover.jpg", bk.g.art_w_px, bk.g.art_h_px, e);
     if (!bk.cover_art)
@@ -1126,6 +1493,7 @@ fini:
         cairo_surface_destroy(bk.cover_art);
     render_text_fini(&bk.rt);
 out:
+    json_decref(bk.art_layout);
     free(bk.plan);
     return rc;
 }

@@ -116,24 +116,97 @@ render_text_balance(PangoLayout *layout, int max_w)
     pango_layout_set_width(layout, hi);
 }
 
-PangoLayout *
-render_text_fit(struct render_text *rt, const char *text, const struct render_style *st,
-                double box_w, double box_h, const char *what, struct err *e)
+/* No line break inside text[start, end) (pango's allow-breaks attribute:
+ * the range stays whole, on one line, whatever the wrap mode). */
+static void
+render_text_keep(PangoAttrList *attrs, size_t start, size_t end)
 {
-    PangoLayout *layout = pango_layout_new(rt->ctx);
+    PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+    a->start_index = (guint)start;
+    a->end_index = (guint)end;
+    pango_attr_list_insert(attrs, a);
+}
+
+/* Every occurrence of needle in text kept whole. */
+static void
+render_text_keep_all(PangoAttrList *attrs, const char *text, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return;
+    for (const char *p = strstr(text, needle); p; p = strstr(p + n, needle))
+        render_text_keep(attrs, (size_t)(p - text), (size_t)(p - text) + n);
+}
+
+/* The child's name is one unit in any script (pango would otherwise break
+ * between two ideographs, 美 / 咲, or after a hyphen, Anne- / Sophie): the
+ * whole name, and each of its words where the story uses one alone. */
+static void
+render_text_keep_name(PangoAttrList *attrs, const char *text, const char *name)
+{
+    render_text_keep_all(attrs, text, name);
+    char **words = g_strsplit_set(name, " \t", -1);
+    for (int i = 0; words[i]; i++)
+        if (g_utf8_strlen(words[i], -1) >= 2)
+            render_text_keep_all(attrs, text, words[i]);
+    g_strfreev(words);
+}
+
+/* French inversions and imperatives (dit-il, murmure-t-elle, a-t-il,
+ * regarde-moi, allons-y) are never broken at their hyphen: the verb and its
+ * pronoun stay on one line. */
+static void
+render_text_keep_inversions(PangoAttrList *attrs, const char *text)
+{
+    static GRegex *re;
+    if (!re)
+        re =
+            g_regex_new("\\w+(?:-t)?-(?:je|tu|il|elle|on|nous|vous|ils|elles|iel|iels|ce|"
+                        "moi|toi|lui|leur|le|la|les|y|en)\\b",
+                        G_REGEX_OPTIMIZE | G_REGEX_CASELESS, 0, NULL);
+    if (!re)
+        return;
+    GMatchInfo *m = NULL;
+    g_regex_match(re, text, 0, &m);
+    while (g_match_info_matches(m)) {
+        int start, end;
+        if (g_match_info_fetch_pos(m, 0, &start, &end))
+            render_text_keep(attrs, (size_t)start, (size_t)end);
+        g_match_info_next(m, NULL);
+    }
+    g_match_info_free(m);
+}
+
+/* The layout's attributes: the book's language, hyphens where a word
+ * must break, and (keep) the name and French inversions kept whole. */
+static void
+render_text_attrs(PangoLayout *layout, struct render_text *rt, const char *text, int keep)
+{
     PangoAttrList *attrs = pango_attr_list_new();
     pango_attr_list_insert(
         attrs, pango_attr_language_new(pango_language_from_string(rt->language)));
     /* Only a word too long for a whole line is ever broken (second pass);
      * then the break gets a hyphen, as the language would write it. */
     pango_attr_list_insert(attrs, pango_attr_insert_hyphens_new(TRUE));
+    if (keep) {
+        render_text_keep_name(attrs, text, rt->child);
+        if (strncmp(rt->language, "fr", 2) == 0)
+            render_text_keep_inversions(attrs, text);
+    }
     pango_layout_set_attributes(layout, attrs);
     pango_attr_list_unref(attrs);
+}
+
+PangoLayout *
+render_text_fit(struct render_text *rt, const char *text, const struct render_style *st,
+                double box_w, double box_h, const char *what, struct err *e)
+{
+    PangoLayout *layout = pango_layout_new(rt->ctx);
     /* Spaces at either end mean nothing in a box, and pango counts a
      * trailing one in the last line's width. */
     char *trimmed = g_strstrip(g_strdup(text));
+    render_text_attrs(layout, rt, trimmed, 1);
     pango_layout_set_text(layout, trimmed, -1);
-    g_free(trimmed);
     pango_layout_set_width(layout, (int)floor(box_w * PANGO_SCALE));
     pango_layout_set_alignment(layout, st->align);
     /* The book's languages are written left to right: a sentence that
@@ -153,15 +226,24 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
         err_set(e, ERR_PERMANENT, "%s: no font has a glyph for U+%04X %s", what,
                 (unsigned)missing, where);
         g_object_unref(layout);
+        g_free(trimmed);
         return NULL;
     }
 
     int max_w = (int)floor(box_w * PANGO_SCALE), max_h = (int)floor(box_h * PANGO_SCALE);
     /* First whole words only; if no size allows that, let pango break the
-     * one long word with a hyphen rather than fail the book. */
-    const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR};
+     * one long word with a hyphen rather than fail the book; the name (and a
+     * French inversion) stays whole even then, unless it is itself wider
+     * than the line at the smallest size (a name may be 40 ideographs). */
+    const PangoWrapMode modes[] = {PANGO_WRAP_WORD, PANGO_WRAP_WORD_CHAR,
+                                   PANGO_WRAP_WORD_CHAR};
     for (size_t m = 0; m < sizeof modes / sizeof modes[0]; m++) {
-        for (double size = st->size; size >= st->min_size - 1e-9; size -= 0.5) {
+        if (m == 2)
+            render_text_attrs(layout, rt, trimmed, 0);
+        for (double size = st->size;; size -= 0.5) {
+            /* the last try is the minimum itself, whatever the start */
+            if (size < st->min_size)
+                size = st->min_size;
             render_text_set(layout, rt, st, size, modes[m]);
             PangoRectangle ink, logical;
             pango_layout_get_extents(layout, &ink, &logical);
@@ -170,12 +252,16 @@ render_text_fit(struct render_text *rt, const char *text, const struct render_st
                     render_text_balance(layout, max_w);
                 g_object_set_data(G_OBJECT(layout), "render-box-w",
                                   GINT_TO_POINTER(max_w));
+                g_free(trimmed);
                 return layout;
             }
+            if (size <= st->min_size)
+                break;
         }
     }
     err_set(e, ERR_PERMANENT, "%s: text does not fit at %g pt", what, st->min_size);
     g_object_unref(layout);
+    g_free(trimmed);
     return NULL;
 }
 
@@ -205,4 +291,6 @@ render_text_draw(cairo_t *cr, PangoLayout *layout, double x, double y)
         x += (double)(box - w) / 2 / PANGO_SCALE;
     cairo_move_to(cr, x, y);
     pango_cairo_show_layout(cr, layout);
+    /* No current point left behind for the next path to join. */
+    cairo_new_path(cr);
 }

@@ -52,9 +52,10 @@ static const struct stage_ops pdf_ops = {
     ST_PDF,
     "storypress-pdf",
     "Typesets each illustrated story in pdf/ into the printer's files: interior.pdf\n"
-    "    (title page, dedication, the story with its pictures, the end, a colophon,\n"
-    "    padded to the binding's page count) and cover.pdf (back, spine, front), to\n"
-    "    the trim, bleed and spine of the order's book, with every font embedded and\n"
+    "    (title page, dedication, the story with its pictures, the end, a colophon;\n"
+    "    a bookplate, a portrait, drawing and notes pages where the binding asks for\n"
+    "    more pages) and cover.pdf (back, spine, front), to the trim, bleed and spine\n"
+    "    of the order's book, flat (no transparency), with every font embedded and\n"
     "    the pictures' JPEG bytes as the art stage wrote them.  Layout, font and the\n"
     "    smallest text size come from the configuration (layout, font, min_font_size).",
     NULL,

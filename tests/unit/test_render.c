@@ -371,7 +371,7 @@ struct word {
 static int
 words_of(const char *path, struct word **out)
 {
-    char *html = run("pdftotext -bbox '%s' -", path);
+    char *html = run("pdftotext -bbox '%s' - 2>/dev/null", path);
     int cap = 256, n = 0, page = 0;
     struct word *w = malloc(cap * sizeof *w);
     for (char *line = strtok(html, "\n"); line; line = strtok(NULL, "\n")) {
@@ -638,25 +638,27 @@ test_facing(void **state)
     int pages;
     double w, h;
     pdf_info(in, &pages, &w, &h);
-    /* title, quiet page, dedication, 24 spreads, ending, colophon: 53 → 56 */
+    /* title, quiet page, dedication, 24 spreads, ending, colophon: 53,
+     * filled to 56 by the bookplate and the portrait in front (pages 1, 2)
+     * and a drawing page before the colophon */
     assert_int_equal(pages, 56);
-    /* the first spread: text on the left (page 4), picture on the right (5) */
-    assert_true(text_has(in, 4, "where a little green dinosaur was waiting."));
-    char *list = run("pdfimages -list -f 4 -l 5 '%s'", in);
+    /* the first spread: text on the left (page 6), picture on the right (7) */
+    assert_true(text_has(in, 6, "where a little green dinosaur was waiting."));
+    char *list = run("pdfimages -list -f 6 -l 7 '%s'", in);
     char **lines = g_strsplit(list, "\n", -1);
     int on4 = 0, on5 = 0;
     for (int i = 2; lines[i]; i++) {
         int page;
         if (sscanf(lines[i], "%d", &page) == 1)
-            on4 += page == 4, on5 += page == 5;
+            on4 += page == 6, on5 += page == 7;
     }
     assert_int_equal(on4, 0);
     assert_int_equal(on5, 1);
     g_strfreev(lines);
     g_free(list);
     /* the words the renderer adds speak the book's language */
-    assert_true(text_has(in, 1, "Une histoire pour Léa"));
-    assert_true(text_has(in, 56 - 3, "Fabriqué avec storypress"));
+    assert_true(text_has(in, 3, "Une histoire pour Léa"));
+    assert_true(text_has(in, 56, "Fabriqué avec storypress"));
     g_free(in);
     g_free(dir);
 }
@@ -713,6 +715,413 @@ test_names(void **state)
         g_free(in);
         g_free(dir);
     }
+}
+
+/* The number of times needle occurs in hay. */
+static int
+count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    size_t len = strlen(needle);
+    for (const char *p = strstr(hay, needle); p; p = strstr(p + len, needle))
+        n++;
+    return n;
+}
+
+/* text without spaces and without the bidi marks pdftotext puts around a
+ * right-to-left run; with or without its line ends. */
+static char *
+squeeze(const char *text, int keep_newlines)
+{
+    GString *j = g_string_new(NULL);
+    for (const char *c = text; *c; c = g_utf8_next_char(c)) {
+        gunichar u = g_utf8_get_char(c);
+        if (u == ' ' || (u == '\n' && !keep_newlines) || u == 0x200E || u == 0x200F ||
+            (u >= 0x202A && u <= 0x202E) || (u >= 0x2066 && u <= 0x2069))
+            continue;
+        g_string_append_unichar(j, u);
+    }
+    return g_string_free(j, FALSE);
+}
+
+/* How often pdftotext shows needle whole on one line, and how often with
+ * the line ends taken out: a name broken over two lines is whole only in
+ * the second.  Spaces do not count: poppler puts one between Arabic
+ * letters that cairo places one by one, on the same line. */
+static void
+lines_count(const char *path, const char *needle, int *whole, int *joined)
+{
+    char *out = run("pdftotext '%s' -", path);
+    char *n = squeeze(needle, 0), *lines = squeeze(out, 1), *flat = squeeze(out, 0);
+    *whole = count_of(lines, n);
+    *joined = count_of(flat, n);
+    g_free(n);
+    g_free(lines);
+    g_free(flat);
+    g_free(out);
+}
+
+/* A story that puts the name (or the phrases) at every place of a line:
+ * page k starts with 2k words before it. */
+static json_t *
+story_with(const char *id, const char *lang, const char *name, const char *const *phrases,
+           size_t nphrases, size_t npages, int *in_story)
+{
+    static const char *filler[] = {"Once",  "upon",  "a",      "time",   "in",
+                                   "a",     "green", "valley", "far",    "away",
+                                   "there", "lived", "a",      "little", "dragon",
+                                   "who",   "liked", "to",     "sing",   "songs"};
+    json_t *scene =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting", "forest",
+                  "time_of_day", "morning", "weather", "clear", "action", "walking",
+                  "mood", "curious", "companions", "objects", "description", "A walk.");
+    json_t *pages = json_array();
+    *in_story = 0;
+    for (size_t k = 0; k < npages; k++) {
+        GString *t = g_string_new(NULL);
+        for (size_t w = 0; w < (2 * k) % 20; w++)
+            g_string_append_printf(t, "%s ", filler[w]);
+        const char *a = nphrases ? phrases[k % nphrases] : name;
+        const char *b = nphrases ? phrases[(k + 1) % nphrases] : name;
+        g_string_append_printf(t,
+                               "%s and the dragon sang together by the river, then %s "
+                               "went home happy and tired.",
+                               a, b);
+        *in_story += count_of(t->str, nphrases ? phrases[0] : name);
+        json_array_append_new(pages,
+                              json_pack("{s:s, s:O}", "text", t->str, "scene", scene));
+        g_string_free(t, TRUE);
+    }
+    char *title = g_strdup_printf("%s and the Singing Dragon", name);
+    char *ded = g_strdup_printf("For %s.", name);
+    json_t *s =
+        json_pack("{s:i, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O}, s:o}", "version", 1,
+                  "order_id", id, "language", lang, "provider", "builtin", "title", title,
+                  "dedication", ded, "blurb", "A gentle story about a dragon who sings.",
+                  "ending", "The End", "cover", "scene", scene, "pages", pages);
+    json_decref(scene);
+    g_free(title);
+    g_free(ded);
+    return s;
+}
+
+/* The child's name, in any script, is never broken over two lines, on any
+ * layout and trim: pdftotext finds it whole as often as the book prints it. */
+static void
+test_names_whole(void **state)
+{
+    (void)state;
+    const char *names[] = {"王小明", "美咲", "عائشة", "अनन्या", "Marie-Sophie-Charlotte"};
+    const char *trims[] = {"8.5x8.5", "8x10", "6x9"};
+    const char *layouts[] = {"fullbleed", "facing"};
+    for (size_t t = 0; t < 3; t++) {
+        char *dir = make_folder(trims[t], 8);
+        for (size_t l = 0; l < 2; l++) {
+            for (size_t n = 0; n < sizeof names / sizeof names[0]; n++) {
+                struct config *cfg = make_config(layouts[l]);
+                json_t *order =
+                    make_order("A1001", names[n], 5, "en", trims[t], "hardcover");
+                int in_story;
+                json_t *story =
+                    story_with("A1001", "en", names[n], NULL, 0, 8, &in_story);
+                struct err e = {0};
+                if (render_book(cfg, order, story, dir, &e) != 0)
+                    fail_msg("%s %s %s: %s", names[n], trims[t], layouts[l], e.msg);
+                char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+                int whole, joined;
+                lines_count(in, names[n], &whole, &joined);
+                /* the story, the title page's title and line, the
+                 * dedication, the colophon's title and line */
+                if (whole != in_story + 5 || joined != whole)
+                    fail_msg("%s, %s, %s: the name whole %d times on a line, %d with the "
+                             "lines joined, the book prints it %d times",
+                             names[n], trims[t], layouts[l], whole, joined, in_story + 5);
+                lines_count(cv, names[n], &whole, &joined);
+                if (whole != 2 || joined != 2)
+                    fail_msg(
+                        "%s, %s, %s: cover: the name whole %d times, %d joined, want 2",
+                        names[n], trims[t], layouts[l], whole, joined);
+                g_free(in);
+                g_free(cv);
+                json_decref(order);
+                json_decref(story);
+                config_free(cfg);
+            }
+        }
+        g_free(dir);
+    }
+}
+
+/* A French inversion is never broken at its hyphen. */
+static void
+test_french_inversions(void **state)
+{
+    (void)state;
+    const char *phrases[] = {"murmure-t-elle", "dit-il", "a-t-il"};
+    const char *trims[] = {"8.5x8.5", "8x10", "6x9"};
+    const char *layouts[] = {"fullbleed", "facing"};
+    for (size_t t = 0; t < 3; t++) {
+        char *dir = make_folder(trims[t], 8);
+        for (size_t l = 0; l < 2; l++) {
+            struct config *cfg = make_config(layouts[l]);
+            json_t *order = make_order("A1001", "Léa", 5, "fr", trims[t], "hardcover");
+            int in_story;
+            json_t *story = story_with("A1001", "fr", "Léa", phrases, 3, 8, &in_story);
+            struct err e = {0};
+            if (render_book(cfg, order, story, dir, &e) != 0)
+                fail_msg("%s %s: %s", trims[t], layouts[l], e.msg);
+            char *in = pdf(dir, "interior.pdf");
+            for (size_t p = 0; p < 3; p++) {
+                int whole, joined;
+                lines_count(in, phrases[p], &whole, &joined);
+                /* each phrase is on 2 of every 3 pages: 8 pages hold 5 or 6 */
+                if (whole < 5 || whole != joined)
+                    fail_msg("%s, %s: \"%s\" whole %d times, %d with the lines joined",
+                             trims[t], layouts[l], phrases[p], whole, joined);
+            }
+            g_free(in);
+            json_decref(order);
+            json_decref(story);
+            config_free(cfg);
+        }
+        g_free(dir);
+    }
+}
+
+/* The height pdftotext gives the words of page `page` (0: every page) that
+ * equal one of want: the smallest and the largest. */
+static void
+word_heights(const char *path, int page, const char *const *want, double *lo, double *hi)
+{
+    struct word *w;
+    int n = words_of(path, &w);
+    *lo = 1e9;
+    *hi = 0;
+    for (int i = 0; i < n; i++) {
+        if (page && w[i].page != page)
+            continue;
+        for (const char *const *k = want; *k; k++)
+            if (strcmp(w[i].text, *k) == 0) {
+                double h = w[i].y1 - w[i].y0;
+                *lo = fmin(*lo, h);
+                *hi = fmax(*hi, h);
+            }
+    }
+    free(w);
+    assert_true(*hi > 0);
+}
+
+/* The title is never set smaller than the line under it, on the cover and
+ * the title page, even for a long name on the narrowest trim. */
+static void
+test_title_size(void **state)
+{
+    (void)state;
+    const char *names[] = {"Léa", "Marie-Sophie-Charlotte", "Maximilian-Alexander"};
+    const char *title_words[] = {"Secret", "Fern", "Valley", NULL};
+    const char *line_words[] = {"story", "for", NULL};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char *dir = make_folder("6x9", 4);
+        struct err e = {0};
+        struct config *cfg = make_config(NULL);
+        json_t *order = make_order("A1001", names[i], 5, "en", "6x9", "paperback");
+        json_t *story = make_story("A1001", "en", 4, names[i]);
+        char *title = g_strdup_printf(
+            "%s and the Great Journey to the Secret Kingdom of Fern Valley", names[i]);
+        json_object_set_new(story, "title", json_string(title));
+        g_free(title);
+        if (render_book(cfg, order, story, dir, &e) != 0)
+            fail_msg("%s: %s", names[i], e.msg);
+        json_decref(order);
+        json_decref(story);
+        config_free(cfg);
+        char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+        double tlo, thi, llo, lhi;
+        word_heights(cv, 0, title_words, &tlo, &thi);
+        word_heights(cv, 0, line_words, &llo, &lhi);
+        if (tlo < lhi)
+            fail_msg("%s: cover title %.1f pt high, the line under it %.1f", names[i],
+                     tlo, lhi);
+        /* 8 content pages filled to 32: the bookplate and the portrait
+         * come first, the title page is the third */
+        assert_true(text_has(in, 3, "A story for"));
+        word_heights(in, 3, title_words, &tlo, &thi);
+        word_heights(in, 3, line_words, &llo, &lhi);
+        if (tlo < lhi)
+            fail_msg("%s: title page title %.1f pt high, the line under it %.1f",
+                     names[i], tlo, lhi);
+        g_free(in);
+        g_free(cv);
+        g_free(dir);
+    }
+}
+
+/* The binding's page count is reached with pages that belong in a book,
+ * never blank ones: what a reader finds on each page, en and fr. */
+static void
+test_padding(void **state)
+{
+    (void)state;
+    const struct {
+        const char *lang, *binding, *layout;
+        int pages;
+        const char *first[3]; /* pages 1, 2, 3 */
+        const char *tail[3];  /* the last three pages */
+    } c[] = {
+        /* 28 content pages, paperback minimum 32: 4 to fill */
+        {"en",
+         "paperback",
+         "fullbleed",
+         32,
+         {"This book belongs to…", "This is me", "Léa and the Secret of Fern Valley"},
+         {"Draw your favourite moment of the story", "Notes and memories",
+          "Order A1001"}},
+        /* 53 → 56: 3 to fill */
+        {"fr",
+         "hardcover",
+         "facing",
+         56,
+         {"Ce livre appartient à…", "Mon portrait", "Une histoire pour Léa"},
+         {"Fin", "Dessine ton moment préféré de l’histoire", "Commande A1001"}},
+        /* 28 pages are a whole hardcover: nothing added */
+        {"en",
+         "hardcover",
+         "fullbleed",
+         28,
+         {"Léa and the Secret of Fern Valley", "never too small", "green dinosaur"},
+         {"speckled eggs", "The End", "Order A1001"}},
+    };
+    for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+        char *dir = make_folder("8.5x8.5", 24);
+        struct config *cfg = make_config(c[i].layout);
+        json_t *order = make_order("A1001", "Léa", 5, c[i].lang, "8.5x8.5", c[i].binding);
+        json_t *story = make_story("A1001", c[i].lang, 24, "Léa");
+        if (strcmp(c[i].lang, "fr") == 0)
+            json_object_set_new(story, "ending", json_string("Fin"));
+        struct err e = {0};
+        if (render_book(cfg, order, story, dir, &e) != 0)
+            fail_msg("%s %s: %s", c[i].binding, c[i].layout, e.msg);
+        char *in = pdf(dir, "interior.pdf");
+        int pages;
+        double w, h;
+        pdf_info(in, &pages, &w, &h);
+        assert_int_equal(pages, c[i].pages);
+        for (int k = 0; k < 3; k++) {
+            if (!text_has(in, k + 1, c[i].first[k]))
+                fail_msg("%s %s: page %d", c[i].binding, c[i].layout, k + 1);
+            if (!text_has(in, pages - 2 + k, c[i].tail[k]))
+                fail_msg("%s %s: page %d", c[i].binding, c[i].layout, pages - 2 + k);
+        }
+        /* every page says something but, in facing, the title's quiet back
+         * and the 24 pictures */
+        char *all = run("pdftotext '%s' -", in);
+        char **pg = g_strsplit(all, "\f", -1);
+        int empty = 0;
+        for (int k = 0; k < pages && pg[k]; k++)
+            if (!g_strstrip(pg[k])[0])
+                empty++;
+        assert_int_equal(empty, strcmp(c[i].layout, "facing") == 0 ? 1 + 24 : 0);
+        if (strcmp(c[i].binding, "hardcover") == 0 && pages == 28)
+            assert_int_equal(count_of(all, "belongs"), 0);
+        g_strfreev(pg);
+        g_free(all);
+        g_free(in);
+        json_decref(order);
+        json_decref(story);
+        config_free(cfg);
+        g_free(dir);
+    }
+}
+
+/* The text goes where the illustrator left room (art/layout.json): below
+ * its band's top, never above the face zone, the default band without one;
+ * a file that does not parse fails the book. */
+static void
+test_text_band(void **state)
+{
+    (void)state;
+    char *dir = make_folder("8.5x8.5", 4);
+    char *path = g_strdup_printf("%s/art/layout.json", dir);
+    const char *layout =
+        "{\"version\": 1, \"pages\": {\"cover.jpg\": {\"text_band\": {\"top\": 0.78, "
+        "\"bottom\": 1}}, \"page-01.jpg\": {\"text_band\": {\"top\": 0.75, \"bottom\": "
+        "1}}, "
+        "\"page-02.jpg\": {\"text_band\": {\"top\": 0.3, \"bottom\": 1}}}}";
+    assert_true(g_file_set_contents(path, layout, -1, NULL));
+    struct err e = {0};
+    /* page 1's text is long enough that in the default band it would
+     * rise above 0.75 of the page */
+    struct config *cfg = make_config(NULL);
+    json_t *order = make_order("A1001", "Léa", 5, "en", "8.5x8.5", "hardcover");
+    json_t *story = make_story("A1001", "en", 4, "Léa");
+    json_object_set_new(json_array_get(json_object_get(story, "pages"), 0), "text",
+                        json_string("Léa tiptoed between the giant ferns, where a little "
+                                    "green dinosaur was waiting for her with a basket of "
+                                    "berries, a map of the valley and a very old compass "
+                                    "that always pointed towards home."));
+    if (render_book(cfg, order, story, dir, &e) != 0)
+        fail_msg("%s", e.msg);
+    json_decref(order);
+    json_decref(story);
+    config_free(cfg);
+    char *in = pdf(dir, "interior.pdf"), *cv = pdf(dir, "cover.pdf");
+    /* bookplate, portrait, title, dedication: the story starts on page 5 */
+    assert_true(text_has(in, 5, "green dinosaur"));
+    struct word *w;
+    int n = words_of(in, &w), seen[4] = {0};
+    for (int i = 0; i < n; i++) {
+        if (w[i].page < 5 || w[i].page > 8)
+            continue;
+        double top = w[i].page == 5 ? 0.75 * 630 : 0.65 * 630;
+        if (w[i].y0 < top)
+            fail_msg("page %d: \"%s\" at y %.1f, above the band's top %.1f", w[i].page,
+                     w[i].text, w[i].y0, top);
+        seen[w[i].page - 5]++;
+    }
+    free(w);
+    for (int k = 0; k < 4; k++)
+        assert_true(seen[k] > 3);
+    n = words_of(cv, &w);
+    int front = 0;
+    for (int i = 0; i < n; i++) {
+        if (w[i].x0 < 9 + 612 + 18) /* the back and the spine */
+            continue;
+        front++;
+        if (w[i].y0 < 0.78 * 630)
+            fail_msg("cover: \"%s\" at y %.1f, above the band's top", w[i].text, w[i].y0);
+    }
+    assert_true(front >= 5);
+    free(w);
+
+    assert_true(g_file_set_contents(path, "{\"pages\": ", -1, NULL));
+    err_clear(&e);
+    assert_int_equal(render(dir, "Léa", "en", "8.5x8.5", "hardcover", 4, NULL, &e), -1);
+    assert_int_equal(e.kind, ERR_PERMANENT);
+    assert_non_null(strstr(e.msg, "art/layout.json"));
+    g_free(path);
+    g_free(in);
+    g_free(cv);
+    g_free(dir);
+}
+
+/* A name wider than any line (40 ideographs, the longest a child's name
+ * may be) is the one case it is broken: the book is still made. */
+static void
+test_long_name(void **state)
+{
+    (void)state;
+    GString *name = g_string_new(NULL);
+    for (int i = 0; i < 20; i++)
+        g_string_append(name, "美咲");
+    char *dir = make_folder("6x9", 2);
+    struct err e = {0};
+    if (render(dir, name->str, "en", "6x9", "hardcover", 2, NULL, &e) != 0)
+        fail_msg("%s", e.msg);
+    char *cv = pdf(dir, "cover.pdf");
+    assert_true(text_has(cv, 0, "A story for 美咲美咲"));
+    g_free(cv);
+    g_free(dir);
+    g_string_free(name, TRUE);
 }
 
 /* A right-to-left name at the start of an English sentence: the sentence
@@ -895,6 +1304,12 @@ main(void)
         cmocka_unit_test(test_facing),
         cmocka_unit_test(test_text_too_long),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_names_whole),
+        cmocka_unit_test(test_french_inversions),
+        cmocka_unit_test(test_title_size),
+        cmocka_unit_test(test_padding),
+        cmocka_unit_test(test_text_band),
+        cmocka_unit_test(test_long_name),
         cmocka_unit_test(test_bidi),
         cmocka_unit_test(test_french_spaces),
         cmocka_unit_test(test_missing_glyph),
