@@ -375,10 +375,25 @@ class Handler(BaseHTTPRequestHandler):
                 pass
         return form
 
+    def log_edit(self, fake, rq):
+        """What an edits call carried, before any fault is served."""
+        imgs = rq.get("image[]", [])
+        with fake.lock:
+            log = fake.stats["edit_log"]
+            log.append({"sheets": [hashlib.sha256(d).hexdigest() for _, _, d in imgs],
+                        "filenames": [f for f, _, _ in imgs],
+                        "fields": sorted(k for k in rq if k != "image[]"),
+                        "size": rq.get("size"), "input_fidelity": rq.get("input_fidelity"),
+                        "prompt": rq.get("prompt", "")[:600],
+                        "prompt_tail": rq.get("prompt", "")[-300:]})
+            del log[:-400]
+
     def api(self, fake, endpoint):
         rq = self.read_form(fake) if endpoint == "edits" else self.read_json()
-        if endpoint == "edits" and rq is None:
-            return
+        if endpoint == "edits":
+            if rq is None:
+                return
+            self.log_edit(fake, rq)
         if endpoint != "chat" and isinstance(rq, dict) and isinstance(rq.get("prompt"), str):
             found = re.search(r"^The main character.*$", rq["prompt"], re.M)
             self.book = found.group(0) if found else ""
@@ -604,14 +619,6 @@ class Handler(BaseHTTPRequestHandler):
                 self.bad(fake, "input_fidelity is not supported for model '%s'." % rq["model"],
                          "input_fidelity")
                 return
-        with fake.lock:
-            log = fake.stats["edit_log"]
-            log.append({"sheets": [hashlib.sha256(d).hexdigest() for _, _, d in imgs],
-                        "filenames": [f for f, _, _ in imgs],
-                        "fields": sorted(k for k in rq if k != "image[]"),
-                        "size": rq.get("size"), "input_fidelity": rq.get("input_fidelity"),
-                        "prompt": rq.get("prompt", "")[:600]})
-            del log[:-400]
         size = rq.get("size", "auto")
         rq = dict(rq, size="1024x1024" if size == "auto" else size)
         rq.pop("image[]")
