@@ -176,6 +176,9 @@ install: all
 	for s in $(UNIT_STAGES); do \
 	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
 	done
+	# A stopping art worker waits for the image requests it paid for:
+	# openai_image_timeout (600 s) and a minute to store them.
+	sed -i 's/^TimeoutStopSec=90$$/TimeoutStopSec=660/' $(DESTDIR)$(UNITDIR)/storypress-art@.service
 	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
 	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do \
 	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done

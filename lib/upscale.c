@@ -11,7 +11,8 @@
  * libvips keeps a cache of operations for a program that works on many
  * images at once; the art daemon holds one picture at a time, so the cache
  * is off (nothing stays after upscale_cover() returns) and libvips works
- * with its own threads only inside the call.
+ * with its own threads only inside the call.  Its SIMD code generator
+ * (orc) is off too: see upscale_init_once().
  */
 #include <math.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include <vips/vips.h>
+#include <vips/vector.h> /* not in vips.h: vips_vector_set_enabled() */
 
 #include "upscale.h"
 
@@ -31,6 +33,9 @@ upscale_init_once(gpointer arg)
         return GINT_TO_POINTER(-1);
     vips_cache_set_max(0);
     vips_cache_set_max_mem(0);
+    /* No run-time code generation (liborc): the units run with
+     * MemoryDenyWriteExecute=yes, where orc's executable pages are refused. */
+    vips_vector_set_enabled(FALSE);
     return GINT_TO_POINTER(1);
 }
 
