@@ -666,6 +666,13 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(obj, mode)
 
 
+class Server(ThreadingHTTPServer):
+    # The listen(2) backlog: socketserver passes it at construction, so it
+    # is a class attribute (the default, 5, resets connections when 50
+    # edits calls arrive at once).
+    request_queue_size = 256
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, default=0)
@@ -681,9 +688,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server = Server(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
-    server.request_queue_size = 64
     server.fake = Fake(args)
     print("PORT %d" % server.server_address[1], flush=True)
 
