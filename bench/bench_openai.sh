@@ -47,6 +47,7 @@ trap bench_cleanup EXIT
 psql -qX -c "CREATE DATABASE bench" postgres >/dev/null
 export PGDATABASE=bench
 
+export RUN_STAGE_TIMEOUT=900 # two waves of 60 s answers and more
 openai_start
 # round NAME BOOKS IN_FLIGHT LATENCY_MS SHEETS(given|drawn)
 round() {

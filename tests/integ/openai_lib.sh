@@ -66,10 +66,10 @@ submit() {
   [ -f "$SPOOL/story/$id/order.json" ] || fail "$id not in story/: $(tail -5 "$DLOG")"
 }
 
-# run_stage story|art: one pass of the real daemon.
+# run_stage story|art: one pass of the real daemon (at most RUN_STAGE_TIMEOUT s, 120).
 run_stage() {
   echo "--- storypress-$1 --once" >>"$DLOG"
-  timeout 120 "$BUILD/storypress-$1" -c "$CONF" --once 2>>"$DLOG" || true
+  timeout "${RUN_STAGE_TIMEOUT:-120}" "$BUILD/storypress-$1" -c "$CONF" --once 2>>"$DLOG" || true
 }
 
 # where ID: the spool directory the order is in now.
