@@ -84,10 +84,15 @@ span = max(r["t1"] for r in log) - min(r["t0"] for r in log)
 bound = k / lat
 api, stored = n / span, n / (t1 - t0)
 waves = math.ceil(n / k)
+ev = sorted([(r["t0"], 1) for r in log] + [(r["t1"], -1) for r in log], key=lambda e: (e[0], e[1]))
+cur = peak = 0
+for _, d in ev:
+    cur += d
+    peak = max(peak, cur)
 print("%-6s %3d requests (%d books), %d in flight, answers after %.0f s; bound %.2f/s (%d waves)"
       % (name, n, books, k, lat, bound, waves))
 print("       at the API: %6.3f/s = %.3f of the bound (%.1f s first arrival to last answer); "
-      "peak in flight %d" % (api, api / bound, span, stats["peak_in_flight"]))
+      "peak in flight %d" % (api, api / bound, span, peak))
 print("       stored:     %6.3f/s = %.3f of the bound (%.1f s for the pass, the last answers' "
       "decoding and upscaling included)" % (stored, stored / bound, t1 - t0))
 PY
