@@ -17,6 +17,9 @@
 #   stored      pictures decoded, upscaled (libvips) to 1875×2775 and
 #               stored per second of the whole pass, the last answers'
 #               processing included.
+# At 2 s answers (fresh) the daemon's one thread is the bound: 8 pictures a
+# wave at ~0.25 s of CPU each (decode, libvips, JPEG; bench_upscale) is as
+# long as the wave itself.  At 60 s it is not.
 # Needs a build (make) and PostgreSQL's server binaries; uses a private
 # server and spool under /tmp, removed at the end.
 set -euo pipefail
