@@ -43,9 +43,10 @@ PY
 # SHA-256 of ID's stored character sheet as its one image[] part, with
 # input_fidelity, at 1024x1536; prints how many there were.
 edits_carry_sheet() {
-  python3 - "$(curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats")" "$SPOOL" "$1" "$2" <<'PY'
+  curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats" > "$TESTTMP/stats.json"
+  python3 - "$TESTTMP/stats.json" "$SPOOL" "$1" "$2" <<'PY'
 import glob, hashlib, json, sys
-stats, spool, oid, first = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
+stats, spool, oid, first = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], int(sys.argv[4])
 sheet = glob.glob("%s/*/%s/art/character.png" % (spool, oid))
 assert len(sheet) == 1, sheet
 want = hashlib.sha256(open(sheet[0], "rb").read()).hexdigest()
@@ -138,5 +139,38 @@ run_stage art
 [ "$(where P5)" = failed ] || fail "P5 is in $(where P5): $(row P5)"
 failed_reason P5 | grep -q '1024×1536 pixels, below the 1875×2775 the page needs at 300 dpi (art_low_res = refuse)' || fail "P5: error.json: $(failed_reason P5)"
 ok "P5: art_low_res = refuse fails the order with both sizes"
+
+# --- a recurring companion gets a sheet of its own ----------------------------------------
+openai_conf "openai_max_in_flight = 3"
+submit P6
+run_stage story
+comp=$(python3 - "$SPOOL/art/P6/story.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+story = json.load(open(p))
+word = story["pages"][0]["scene"]["companions"][0]
+for page in story["pages"]:
+    page["scene"]["companions"] = [word]
+json.dump(story, open(p, "w"), ensure_ascii=False)
+print(word)
+PY
+)
+g0=$(fake_stat generations); e0=$(fake_stat edits)
+run_stage art
+[ "$(where P6)" = pdf ] || fail "P6 is in $(where P6): $(row P6) $(tail -3 "$DLOG")"
+[ $(( $(fake_stat generations) - g0 )) = 2 ] || fail "P6: $(( $(fake_stat generations) - g0 )) sheets, want the child's and the companion's"
+curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats" > "$TESTTMP/stats.json"
+python3 - "$TESTTMP/stats.json" "$SPOOL/pdf/P6/art" "$e0" "${comp//_/ }" <<'PY' || fail "P6: the edits calls did not carry both sheets"
+import hashlib, json, sys
+stats, art, first, comp = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+want = [hashlib.sha256(open("%s/%s" % (art, f), "rb").read()).hexdigest()
+        for f in ("character.png", "companion.png")]
+log = stats["edit_log"][first:]
+assert len(log) == 25, len(log)
+for e in log:
+    assert e["sheets"] == want and e["filenames"] == ["character.png", "companion.png"], e
+    assert "Input image 2 is the character sheet of the companion, %s" % comp in e["prompt"], e["prompt"]
+PY
+ok "P6: a companion on every page ($comp): its own sheet, both sheets as image[] in the 25 edits calls"
 
 openai_key_not_logged
