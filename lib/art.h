@@ -69,11 +69,14 @@ int art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *
                          const json_t *story, const char *dir, struct err *e);
 
 /* One book of a batch for art_openai_draw_books(): set order, story and dir;
- * rc receives 0, or -1 when the book failed (its error in errs). */
+ * rc receives 0, or -1 when the book failed (its error in errs); warnings
+ * receives, when there are any, a JSON array of strings the caller owns
+ * (json_decref): pages kept although their check failed. */
 struct art_book {
     const json_t *order, *story;
     const char *dir;
     int rc;
+    json_t *warnings;
 };
 
 /* Several books at once: the pictures of all n books share one libcurl
@@ -90,5 +93,13 @@ int art_openai_draw_books(const struct config *cfg, struct db *db, struct art_bo
 char *art_openai_character(const json_t *order);
 const char *art_openai_style(const char *style);
 char *art_openai_prompt(const char *character, const char *style, const json_t *scene);
+
+/* The prompt asked once more after the provider's moderation blocked it:
+ * no free-text description, a gentle scene (g_free). */
+char *art_openai_prompt_soft(const char *character, const char *style, const json_t *scene);
+
+/* The character sheet's prompt: of the child, or of companion (a word of
+ * the story's vocabulary) when not NULL (g_free). */
+char *art_openai_sheet_prompt(const char *character, const char *style, const char *companion);
 
 #endif

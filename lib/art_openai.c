@@ -1,39 +1,61 @@
 /*
- * art_openai.c — the remote illustrator: one request per picture to an
- * OpenAI-compatible /images/generations, several in flight at once (libcurl
- * multi, at most openai_max_in_flight), within the host-wide request rate
- * (openai_rpm, see openai.c), each picture stored as art/cover.jpg or
- * art/page-NN.jpg at the book's pixel size.
+ * art_openai.c — the remote illustrator: a character sheet first, then one
+ * request per picture drawn from it, several in flight at once (libcurl
+ * multi, at most openai_max_in_flight, for all the books of a batch), within
+ * the host-wide request rate (openai_rpm, see openai.c), each picture stored
+ * as art/cover.jpg or art/page-NN.jpg at the book's pixel size.
  *
- * The prompt.  An image model draws each picture alone, so every prompt
- * repeats the same two descriptions, word for word, and only the scene
- * changes (art_openai_prompt() is the one place that assembles it):
- *   1. the style, from book.style (art_openai_style());
- *   2. the child, built once per book from the order's child.age,
- *      pronouns and appearance (hair colour and style, skin tone, eye
- *      colour, clothes, glasses) — never from the story
- *      (art_openai_character());
- *   3. the scene of story.json: description, setting, time of day,
- *      weather, the child's action and mood, companions and objects;
- *   4. the rules of a printed page: no text, nothing important near the
- *      edges (they are trimmed).
+ * The character sheet.  An image model draws each picture alone; words
+ * alone ("a 5-year-old girl with dark brown curly hair") give a different
+ * child on every page.  So, as the products that sell these books do, the
+ * book's first request (POST /images/generations) draws a reference sheet
+ * of the child — front and three-quarter view, plain background, in the
+ * book's style — and, when one companion comes back on a third of the
+ * pages or more, a second sheet of it.  They are stored as
+ * art/character.png and art/companion.png, recorded in api_calls (kind
+ * "sheet"), and never asked again for that order: a retry, or a restart
+ * after a crash, finds them there.  Every page and the cover are then
+ * POST /images/edits (multipart/form-data) with the sheets as image[] and a
+ * prompt saying which input image is whom (art_character_sheet = off: the
+ * old way, generations with the words only).
  *
- * The answer.  We ask for JPEG.  A baseline JPEG of exactly the book's size
- * is stored as it is; anything else (a PNG, a progressive JPEG, another
- * size) is decoded, scaled once to cover the page (centred, the overflow
- * cropped) and encoded once with art_write_jpeg().  An image smaller than
- * the page is refused (art_low_res = refuse: the order fails, with both
- * sizes) or upscaled with a warning (art_low_res = upscale).
+ * The prompt repeats, word for word on every page, the style
+ * (art_openai_style()) and the child from the order (art_openai_character(),
+ * never from the story); only the scene of story.json changes
+ * (art_openai_prompt()).  A prompt the provider's moderation blocks
+ * (moderation_blocked, HTTP 400) is asked once more with a softened prompt
+ * (art_openai_prompt_soft(): no free-text description, a gentle scene);
+ * blocked again, the order fails with the reason.  Never a loop of paid
+ * calls.
  *
- * Money.  A picture already in dir is never asked again, so a retried order
- * pays only for what it lacks; after a book's first failure no new request
- * of that book starts, but those in flight are finished and kept.  Every call is a row
- * in api_calls (kind "image"; a 2xx costs openai_price_image).
+ * The answer is untrusted (image_check.h): its header is read and its size
+ * judged before it is decoded, the decoding is strict.  A picture smaller
+ * than the page is scaled up with libvips (upscale.h) down to art_min_dpi;
+ * below that the order fails with both sizes.  The models answer 1024 or
+ * 1536 px, the page needs 1875 × 2775 or more: upscaling is the default.
+ *
+ * The check (art_check = vision): a vision chat model is shown the stored
+ * page's answer and the sheet, and answers (strict JSON schema) whether it
+ * shows the same child and the page's scene.  A page that fails is drawn
+ * once more; failing again, it is kept, with a warning in the order's
+ * events (struct art_book's warnings).  A page stored before a crash is
+ * not checked again.
+ *
+ * Time.  Edits take 40–130 s and minutes at high quality: image requests
+ * have their own timeout (openai_image_timeout).  The loop never blocks on
+ * one transfer: an answer is decoded, scaled and encoded one at a time
+ * between polls, after the finished transfers' slots were given to new
+ * requests, so CPU work does not leave the pipe idle.  A stop request
+ * starts nothing new and waits for the requests in flight (they are paid).
+ *
+ * Money.  A picture already in dir is never asked again, so a retried
+ * order pays only for what it lacks; after a book's first failure no new
+ * request of that book starts, but those in flight are finished and kept.
+ * Every call is a row in api_calls (a 2xx image costs openai_price_image).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,15 +63,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <jpeglib.h> /* after stdio.h and stddef.h, which it needs */
-
 #include <glib.h>
 
 #include "art.h"
+#include "image_check.h"
 #include "fsutil.h"
 #include "geom.h"
 #include "log.h"
 #include "openai.h"
+#include "upscale.h"
 
 #define ART_OPENAI_RATE_WAITS 5 /* 429s waited out per picture before giving up */
 
@@ -176,194 +198,189 @@ art_openai_prompt(const char *character, const char *style, const json_t *scene)
     return g_string_free(s, FALSE);
 }
 
-/* ---- images ---- */
-
-/* Size and coding of a JPEG from its frame header; 0, or -1 when it is not
- * a JPEG we can read. */
-static int
-art_openai_jpeg_info(const unsigned char *d, size_t n, int *w, int *h, int *sof)
+char *
+art_openai_prompt_soft(const char *character, const char *style, const json_t *scene)
 {
-    if (n < 4 || d[0] != 0xFF || d[1] != 0xD8)
-        return -1;
-    size_t pos = 2;
-    while (pos + 4 <= n) {
-        if (d[pos] != 0xFF)
-            return -1;
-        int m = d[pos + 1];
-        if (m == 0xFF) {
-            pos++;
-            continue;
-        }
-        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-            pos += 2;
-            continue;
-        }
-        if (m == 0xD9 || m == 0xDA)
-            return -1;
-        size_t len = ((size_t)d[pos + 2] << 8) | d[pos + 3];
-        if (len < 2 || pos + 2 + len > n)
-            return -1;
-        if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-            if (len < 8)
-                return -1;
-            *h = (d[pos + 5] << 8) | d[pos + 6];
-            *w = (d[pos + 7] << 8) | d[pos + 8];
-            *sof = m;
-            return 0;
-        }
-        pos += 2 + len;
-    }
-    return -1;
-}
-
-struct art_openai_jerr {
-    struct jpeg_error_mgr mgr;
-    jmp_buf jb;
-};
-
-static void
-art_openai_jpeg_fail(j_common_ptr cinfo)
-{
-    longjmp(((struct art_openai_jerr *)cinfo->err)->jb, 1);
-}
-
-/* A JPEG decoded into a new RGB24 surface, or NULL. */
-static cairo_surface_t *
-art_openai_jpeg_decode(const unsigned char *d, size_t n)
-{
-    struct jpeg_decompress_struct ci;
-    struct art_openai_jerr je;
-    cairo_surface_t *volatile s = NULL;
-    ci.err = jpeg_std_error(&je.mgr);
-    je.mgr.error_exit = art_openai_jpeg_fail;
-    if (setjmp(je.jb)) {
-        jpeg_destroy_decompress(&ci);
-        if (s)
-            cairo_surface_destroy(s);
-        return NULL;
-    }
-    jpeg_create_decompress(&ci);
-    jpeg_mem_src(&ci, d, (unsigned long)n);
-    jpeg_read_header(&ci, TRUE);
-    /* cairo's RGB24 is a native-endian 32-bit xRGB word. */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    ci.out_color_space = JCS_EXT_BGRX;
-#else
-    ci.out_color_space = JCS_EXT_XRGB;
-#endif
-    jpeg_start_decompress(&ci);
-    s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ci.output_width,
-                                   (int)ci.output_height);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
-        longjmp(je.jb, 1);
-    unsigned char *px = cairo_image_surface_get_data(s);
-    int stride = cairo_image_surface_get_stride(s);
-    cairo_surface_flush(s);
-    while (ci.output_scanline < ci.output_height) {
-        JSAMPROW row = px + (size_t)ci.output_scanline * (size_t)stride;
-        jpeg_read_scanlines(&ci, &row, 1);
-    }
-    cairo_surface_mark_dirty(s);
-    jpeg_finish_decompress(&ci);
-    jpeg_destroy_decompress(&ci);
+    /* The story's free text (description) is what a policy most likely
+     * stumbles on; the scene's words come from our own vocabulary. */
+    json_t *plain = json_deep_copy(scene);
+    if (plain)
+        json_object_del(plain, "description");
+    char *base = art_openai_prompt(character, style, plain ? plain : scene);
+    json_decref(plain);
+    char *s = g_strdup_printf("%s\nA gentle, wholesome picture for young children: everyone "
+                              "fully clothed, friendly faces, nothing frightening, no danger.",
+                              base);
+    g_free(base);
     return s;
 }
 
-struct art_openai_mem {
-    const unsigned char *d;
-    size_t n, pos;
-};
-
-static cairo_status_t
-art_openai_png_read(void *arg, unsigned char *buf, unsigned int len)
+char *
+art_openai_sheet_prompt(const char *character, const char *style, const char *companion)
 {
-    struct art_openai_mem *m = arg;
-    if (len > m->n - m->pos)
-        return CAIRO_STATUS_READ_ERROR;
-    memcpy(buf, m->d + m->pos, len);
-    m->pos += len;
-    return CAIRO_STATUS_SUCCESS;
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "%s\n", style);
+    if (companion) {
+        char w[64];
+        g_string_append_printf(s, "A character reference sheet of a companion in a picture "
+                                  "book: %s, drawn twice side by side: from the front and in "
+                                  "three-quarter view.",
+                               art_openai_words(companion, w, sizeof w));
+    } else {
+        g_string_append_printf(s, "A character reference sheet of the main character of a "
+                                  "picture book: %s. The same child drawn twice side by side, "
+                                  "full figure: from the front and in three-quarter view.",
+                               character);
+    }
+    g_string_append(s, " Plain white background, even light, nothing else in the picture, no "
+                       "text, no letters.");
+    return g_string_free(s, FALSE);
 }
 
-/* Stores one answer as dir/name: as it is, or decoded, scaled to w × h and
- * encoded once.  ERR_PERMANENT when the image is unusable. */
+/* The most frequent companion of the story's pages when it is on a third of
+ * them or more (two pages at least), else NULL: worth a sheet of its own. */
+static const char *
+art_openai_companion(const json_t *story)
+{
+    const json_t *pages = json_object_get(story, "pages");
+    size_t n = json_array_size(pages), i;
+    GHashTable *count = g_hash_table_new(g_str_hash, g_str_equal);
+    const char *best = NULL;
+    guint best_n = 0;
+    json_t *page;
+    json_array_foreach(pages, i, page) {
+        const json_t *list = json_object_get(json_object_get(page, "scene"), "companions");
+        size_t j;
+        json_t *c;
+        json_array_foreach(list, j, c) {
+            const char *w = json_string_value(c);
+            if (!w || !*w)
+                continue;
+            guint k = GPOINTER_TO_UINT(g_hash_table_lookup(count, w)) + 1;
+            g_hash_table_insert(count, (gpointer)w, GUINT_TO_POINTER(k));
+            if (k > best_n) {
+                best_n = k;
+                best = w;
+            }
+        }
+    }
+    g_hash_table_destroy(count);
+    return best_n >= 2 && best_n * 3 >= n ? best : NULL;
+}
+
+/* The first lines of a page's prompt when it is drawn from the sheets. */
+static char *
+art_openai_edit_preface(const char *name, int sheets, const char *companion)
+{
+    char w[64];
+    GString *s = g_string_new("Draw a new picture for a picture book. ");
+    g_string_append_printf(s, "Input image 1 is the character sheet of the main character%s%s: "
+                              "draw this same child — face, hair, skin, clothes — as on the "
+                              "sheet, in a new pose.",
+                           name ? ", " : "", name ? name : "");
+    if (sheets > 1)
+        g_string_append_printf(s, " Input image 2 is the character sheet of the companion, %s: "
+                                  "draw it as on that sheet.",
+                               art_openai_words(companion, w, sizeof w));
+    g_string_append(s, " Do not copy the sheets' white background or layout.\n");
+    return g_string_free(s, FALSE);
+}
+
+/* ---- pictures ---- */
+
+static struct imgchk_limits
+art_openai_limits(const struct config *cfg)
+{
+    struct imgchk_limits lim = {config_int(cfg, "art_max_image_px"),
+                                config_int(cfg, "art_max_image_mb") << 20};
+    return lim;
+}
+
+/* Stores one page's answer as dir/name at w × h: as it is when it already
+ * is a baseline JPEG of that size, else decoded, scaled (libvips) and
+ * encoded once.  ERR_PERMANENT when the picture is unusable for good (too
+ * large, too small). */
 static int
 art_openai_store(const struct config *cfg, const char *oid, const unsigned char *d, size_t n,
                  int w, int h, const char *dir, const char *name, struct err *e)
 {
-    int iw = 0, ih = 0, sof = 0;
-    cairo_surface_t *src = NULL;
-    const char *kind;
-    if (art_openai_jpeg_info(d, n, &iw, &ih, &sof) == 0) {
-        kind = "JPEG";
-        if (iw == w && ih == h && (sof == 0xC0 || sof == 0xC1))
-            return fsu_write_atomic(dir, name, d, n, e); /* already what the book needs */
-        src = art_openai_jpeg_decode(d, n);
-    } else if (n > 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0) {
-        kind = "PNG";
-        struct art_openai_mem m = {d, n, 0};
-        src = cairo_image_surface_create_from_png_stream(art_openai_png_read, &m);
-    } else {
-        return err_set(e, ERR_TRANSIENT, "%s: the answer holds neither a JPEG nor a PNG", name);
+    struct imgchk_limits lim = art_openai_limits(cfg);
+    struct imgchk_info info;
+    unsigned char *rgb = imgchk_decode_rgb(d, n, &lim, &info, e);
+    if (!rgb)
+        return err_prefix(e, "%s", name);
+    if (info.type == IMGCHK_JPEG && info.baseline && info.w == w && info.h == h) {
+        free(rgb); /* decoded only to know it is whole */
+        return fsu_write_atomic(dir, name, d, n, e);
     }
-    if (!src || cairo_surface_status(src) != CAIRO_STATUS_SUCCESS) {
-        if (src)
-            cairo_surface_destroy(src);
-        return err_set(e, ERR_TRANSIENT, "%s: the %s in the answer cannot be decoded", name,
-                       kind);
-    }
-    iw = cairo_image_surface_get_width(src);
-    ih = cairo_image_surface_get_height(src);
-    double scale = fmax((double)w / iw, (double)h / ih);
-    if (scale > 1.001) {
+    double f = upscale_factor(info.w, info.h, w, h);
+    if (f > 1.001) {
+        double dpi = GEOM_DPI / f;
+        long min_dpi = config_int(cfg, "art_min_dpi");
         if (strcmp(config_str(cfg, "art_low_res"), "upscale") != 0) {
-            cairo_surface_destroy(src);
+            free(rgb);
             return err_set(e, ERR_PERMANENT,
                            "%s: the image is %d×%d pixels, below the %d×%d the page needs at "
-                           "%d dpi (art_low_res = refuse; set openai_image_size larger, or "
-                           "art_low_res = upscale)",
-                           name, iw, ih, w, h, GEOM_DPI);
+                           "%d dpi (art_low_res = refuse)",
+                           name, info.w, info.h, w, h, GEOM_DPI);
         }
-        log_order(LOG_WARNING, oid, "%s: upscaling the %d×%d image ×%.2f to %d×%d "
-                  "(art_low_res = upscale): it will print soft", name, iw, ih, scale, w, h);
-    }
-    cairo_surface_t *out = src;
-    if (iw != w || ih != h) {
-        out = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-        cairo_t *cr = cairo_create(out);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        /* Cover the page, centred: the overflow of another aspect is cut. */
-        cairo_translate(cr, (w - iw * scale) / 2, (h - ih * scale) / 2);
-        cairo_scale(cr, scale, scale);
-        cairo_set_source_surface(cr, src, 0, 0);
-        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-        cairo_paint(cr);
-        cairo_status_t st = cairo_status(cr);
-        cairo_destroy(cr);
-        cairo_surface_destroy(src);
-        if (st != CAIRO_STATUS_SUCCESS) {
-            cairo_surface_destroy(out);
-            return err_set(e, ERR_TRANSIENT, "%s: scaling: %s", name,
-                           cairo_status_to_string(st));
+        if (dpi + 1e-9 < (double)min_dpi) {
+            free(rgb);
+            return err_set(e, ERR_PERMANENT,
+                           "%s: the image is %d×%d pixels; the %d×%d page would print at %.0f "
+                           "dpi, below art_min_dpi = %ld",
+                           name, info.w, info.h, w, h, dpi, min_dpi);
         }
+        log_order(LOG_DEBUG, oid, "%s: %d×%d scaled ×%.2f to %d×%d (%.0f dpi of detail)", name,
+                  info.w, info.h, f, w, h, dpi);
     }
+    cairo_surface_t *s = upscale_cover(rgb, info.w, info.h, w, h, e);
+    free(rgb);
+    if (!s)
+        return err_prefix(e, "%s", name);
     char *path = fsu_join(dir, name);
-    int rc = art_write_jpeg(out, path, (int)config_int(cfg, "art_jpeg_quality"), e);
+    int rc = art_write_jpeg(s, path, (int)config_int(cfg, "art_jpeg_quality"), e);
     free(path);
-    cairo_surface_destroy(out);
+    cairo_surface_destroy(s);
     return rc;
+}
+
+/* A sheet's answer: decoded in full to know it is whole and within the
+ * bounds, then stored as the bytes that came (they go back as image[]). */
+static int
+art_openai_store_sheet(const struct config *cfg, const unsigned char *d, size_t n,
+                       const char *dir, const char *name, struct err *e)
+{
+    struct imgchk_limits lim = art_openai_limits(cfg);
+    struct imgchk_info info;
+    unsigned char *rgb = imgchk_decode_rgb(d, n, &lim, &info, e);
+    if (!rgb)
+        return err_prefix(e, "%s", name);
+    free(rgb);
+    return fsu_write_atomic(dir, name, d, n, e);
 }
 
 /* ---- the book ---- */
 
+enum { PIC_SHEET, PIC_PAGE };
+enum { PH_DRAW, PH_CHECK };
+enum { ST_WAITING, ST_FLIGHT, ST_DONE, ST_ANSWERED };
+
 struct art_openai_pic {
     char name[32];
+    int kind;          /* PIC_SHEET (character.png, companion.png) or PIC_PAGE */
+    int phase;         /* PH_DRAW, or PH_CHECK once stored (art_check = vision) */
+    const json_t *scene;
     char *prompt;
-    int state;         /* 0 waiting, 1 in flight, 2 finished */
+    int state;         /* ST_*: ST_ANSWERED waits for art_openai_finish() */
     int waits;         /* 429s waited out */
+    int softened;      /* asked again with a softened prompt after a block */
+    int redrawn;       /* drawn again after a failed check */
     double not_before; /* monotonic seconds */
     size_t book;       /* its book in the batch */
+    CURLcode rc;       /* the transfer's result, once answered */
+    unsigned char *answer; /* the answer's picture, kept for the check */
+    size_t answer_len;
     struct openai_call call;
 };
 
@@ -384,15 +401,39 @@ art_openai_present(const char *dir, const char *name, int w, int h)
     char *buf = NULL;
     size_t n = 0;
     struct err e = {0};
-    int iw = 0, ih = 0, sof = 0;
+    struct imgchk_info info;
     int ok = p && fsu_read_file(AT_FDCWD, p, OPENAI_IMAGE_MAX_BODY, &buf, &n, &e) == 0 &&
              n > 4 && (unsigned char)buf[n - 2] == 0xFF && (unsigned char)buf[n - 1] == 0xD9 &&
-             art_openai_jpeg_info((const unsigned char *)buf, n, &iw, &ih, &sof) == 0 &&
-             iw == w && ih == h;
+             imgchk_header((const unsigned char *)buf, n, &info, &e) == 0 &&
+             info.type == IMGCHK_JPEG && info.w == w && info.h == h;
     free(buf);
     free(p);
     return ok;
 }
+
+#define ART_OPENAI_SHEETS 2
+
+/* One book of a batch: where its pictures go, its sheets, and its first
+ * failure, which stops only this book's pictures not yet started. */
+struct art_openai_bk {
+    const char *oid;
+    const char *dir;
+    const char *child_name;
+    const char *companion;   /* the companion with a sheet, or NULL */
+    char *character;         /* art_openai_character() */
+    const char *style;       /* art_openai_style() */
+    int w, h;                /* the pictures' pixel size */
+    char size[16];           /* asked of the model */
+    int nsheets;             /* sheets the book uses (0: art_character_sheet = off) */
+    int sheets_pending;      /* sheets not yet stored: its pages wait */
+    unsigned char *sheet[ART_OPENAI_SHEETS];
+    size_t sheet_len[ART_OPENAI_SHEETS];
+    struct err first;        /* ERR_NONE while the book goes well */
+    json_t *warnings;        /* the art_book's */
+};
+
+static const char *const art_openai_sheet_names[ART_OPENAI_SHEETS] = {"character.png",
+                                                                       "companion.png"};
 
 /* Keeps the worse of two errors: permanent beats transient. */
 static void
@@ -402,35 +443,375 @@ art_openai_fail(struct err *first, const struct err *now)
         *first = *now;
 }
 
-/* Reads one finished transfer: stores the picture or says why not. */
+/* Loads sheet i of a book from its folder; 0, or -1 when it is not there
+ * or not a picture within the bounds (then it is drawn). */
+static int
+art_openai_sheet_load(const struct config *cfg, struct art_openai_bk *bk, int i)
+{
+    char *p = fsu_join(bk->dir, art_openai_sheet_names[i]);
+    char *buf = NULL;
+    size_t n = 0;
+    struct err e = {0};
+    struct imgchk_info info;
+    struct imgchk_limits lim = art_openai_limits(cfg);
+    int rc = p && fsu_read_file(AT_FDCWD, p, OPENAI_IMAGE_MAX_BODY, &buf, &n, &e) == 0 &&
+                     imgchk_header((const unsigned char *)buf, n, &info, &e) == 0 &&
+                     imgchk_bounds(&info, &lim, &e) == 0
+                 ? 0
+                 : -1;
+    free(p);
+    if (rc < 0) {
+        free(buf);
+        return -1;
+    }
+    free(bk->sheet[i]);
+    bk->sheet[i] = (unsigned char *)buf;
+    bk->sheet_len[i] = n;
+    return 0;
+}
+
+/* The size to ask: openai_image_size, or by the page's shape (auto). */
 static void
-art_openai_finish(const struct config *cfg, struct db *db, const char *oid, const char *dir,
-                  int w, int h, struct art_openai_pic *p, CURLcode rc, struct err *first)
+art_openai_size(const struct config *cfg, int w, int h, char *buf, size_t size)
+{
+    const char *want = config_str(cfg, "openai_image_size");
+    if (strcmp(want, "auto") != 0)
+        snprintf(buf, size, "%s", want);
+    else if (h > w * 1.2)
+        snprintf(buf, size, "1024x1536");
+    else if (w > h * 1.2)
+        snprintf(buf, size, "1536x1024");
+    else
+        snprintf(buf, size, "1024x1024");
+}
+
+/* Lists the pictures of book b still missing in dir — its sheets first,
+ * then the cover and pages — appended to pics (room for them all).  0, or
+ * -1 with bk->first set. */
+static int
+art_openai_book_setup(const struct config *cfg, const struct art_book *b,
+                      struct art_openai_bk *bk, size_t bi, struct art_openai_pic *pics,
+                      size_t *npic)
+{
+    const json_t *book = json_object_get(b->order, "book");
+    const char *trim = art_openai_get(book, "trim") ? art_openai_get(book, "trim")
+                                                    : config_str(cfg, "trim");
+    const char *binding = art_openai_get(book, "binding") ? art_openai_get(book, "binding")
+                                                          : config_str(cfg, "binding");
+    struct geom g;
+    if (geom_compute(trim, binding, 40, &g, &bk->first) < 0 ||
+        fsu_mkdir_p(b->dir, 0755, &bk->first) < 0)
+        return -1;
+    bk->w = g.art_w_px;
+    bk->h = g.art_h_px;
+    art_openai_size(cfg, bk->w, bk->h, bk->size, sizeof bk->size);
+    bk->child_name = art_openai_get(json_object_get(b->order, "child"), "name");
+    const json_t *pages = json_object_get(b->story, "pages");
+    size_t total = 1 + json_array_size(pages), mine = 0;
+    char *character = bk->character = art_openai_character(b->order);
+    const char *style = bk->style = art_openai_style(art_openai_get(book, "style"));
+    if (strcmp(config_str(cfg, "art_character_sheet"), "on") == 0) {
+        bk->companion = art_openai_companion(b->story);
+        bk->nsheets = bk->companion ? 2 : 1;
+    }
+    for (int i = 0; i < bk->nsheets; i++) {
+        if (art_openai_sheet_load(cfg, bk, i) == 0)
+            continue; /* drawn and paid for already: never asked twice */
+        struct art_openai_pic *p = &pics[(*npic)++];
+        snprintf(p->name, sizeof p->name, "%s", art_openai_sheet_names[i]);
+        p->kind = PIC_SHEET;
+        p->prompt = art_openai_sheet_prompt(character, style, i ? bk->companion : NULL);
+        p->book = bi;
+        p->call.user = p;
+        bk->sheets_pending++;
+        mine++;
+    }
+    for (size_t i = 0; i < total; i++) {
+        struct art_openai_pic *p = &pics[*npic];
+        if (i == 0) {
+            snprintf(p->name, sizeof p->name, "cover.jpg");
+            p->scene = json_object_get(json_object_get(b->story, "cover"), "scene");
+        } else {
+            snprintf(p->name, sizeof p->name, "page-%02zu.jpg", i);
+            p->scene = json_object_get(json_array_get(pages, i - 1), "scene");
+        }
+        if (art_openai_present(b->dir, p->name, bk->w, bk->h))
+            continue; /* paid for already */
+        p->kind = PIC_PAGE;
+        p->prompt = art_openai_prompt(character, style, p->scene);
+        p->book = bi;
+        p->call.user = p;
+        (*npic)++;
+        mine++;
+    }
+    if (mine)
+        log_order(LOG_INFO, bk->oid, "%zu of %zu pictures to draw with %s (%s, %d sheet%s), %ld "
+                  "at a time", mine, total + (size_t)bk->nsheets,
+                  config_str(cfg, "openai_image_model"), bk->size, bk->nsheets,
+                  bk->nsheets == 1 ? "" : "s", config_int(cfg, "openai_max_in_flight"));
+    return 0;
+}
+
+/* Fails, with e, every book that still has a picture not finished (a book
+ * already complete stays complete). */
+static void
+art_openai_fail_unfinished(const struct art_openai_pic *pics, size_t npic,
+                           struct art_openai_bk *bks, const struct err *e)
+{
+    for (size_t i = 0; i < npic; i++)
+        if (pics[i].state != ST_DONE)
+            art_openai_fail(&bks[pics[i].book].first, e);
+}
+
+/* 1 when the model takes input_fidelity: gpt-image-1 and its successors,
+ * not the -mini models nor dall-e-2 (docs/remote-providers.md). */
+static int
+art_openai_takes_fidelity(const char *model)
+{
+    return strncmp(model, "gpt-image-", 10) == 0 && !strstr(model, "mini");
+}
+
+/* The strict schema of a check's answer. */
+static json_t *
+art_openai_check_format(void)
+{
+    return json_pack("{s:s, s:{s:s, s:b, s:{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s}}, s:[s,s,s], "
+                     "s:b}}}",
+                     "type", "json_schema", "json_schema", "name", "page_check", "strict", 1,
+                     "schema", "type", "object", "properties", "same_child", "type", "boolean",
+                     "shows_scene", "type", "boolean", "problems", "type", "string", "required",
+                     "same_child", "shows_scene", "problems", "additionalProperties", 0);
+}
+
+static char *
+art_openai_data_url(const unsigned char *d, size_t n)
+{
+    struct imgchk_info info;
+    const char *type = imgchk_header(d, n, &info, NULL) == 0 && info.type == IMGCHK_JPEG
+                           ? "image/jpeg"
+                           : "image/png";
+    gchar *b64 = g_base64_encode(d, n);
+    char *url = g_strdup_printf("data:%s;base64,%s", type, b64);
+    g_free(b64);
+    return url;
+}
+
+/* Starts the check of a stored page: the sheet and the page's answer. */
+static int
+art_openai_start_check(const struct config *cfg, struct openai *oa, struct art_openai_bk *bk,
+                       struct art_openai_pic *p, struct err *e)
+{
+    char *sheet = art_openai_data_url(bk->sheet[0], bk->sheet_len[0]);
+    char *page = art_openai_data_url(p->answer, p->answer_len);
+    const char *desc = art_openai_get(p->scene, "description");
+    char *ask = g_strdup_printf(
+        "Image 1 is the character sheet of the main character of a picture book. Image 2 is "
+        "one page of the book. same_child: does the page show the same child as the sheet "
+        "(hair colour and style, skin tone, clothes)? shows_scene: does it show this scene: "
+        "%s (setting %s, the child %s)? problems: what differs, in a few words, or an empty "
+        "string.",
+        desc ? desc : "as described", art_openai_get(p->scene, "setting") ? art_openai_get(p->scene, "setting") : "any",
+        art_openai_get(p->scene, "action") ? art_openai_get(p->scene, "action") : "present");
+    json_t *rq = json_pack(
+        "{s:s, s:[{s:s, s:s}, {s:s, s:[{s:s, s:s}, {s:s, s:{s:s}}, {s:s, s:{s:s}}]}], s:o}",
+        "model", config_str(cfg, "openai_check_model"), "messages", "role", "system",
+        "content", "You check the illustrations of children's picture books. Answer only with "
+                   "the JSON the schema asks for.",
+        "role", "user", "content", "type", "text", "text", ask, "type", "image_url",
+        "image_url", "url", sheet, "type", "image_url", "image_url", "url", page,
+        "response_format", art_openai_check_format());
+    g_free(ask);
+    g_free(sheet);
+    g_free(page);
+    if (!rq)
+        return err_set(e, ERR_TRANSIENT, "%s: check: out of memory", p->name);
+    int rc = openai_call_start(oa, &p->call, "/chat/completions", rq, OPENAI_CHAT_MAX_BODY, e);
+    json_decref(rq);
+    return rc;
+}
+
+/* Starts the request of picture p: a sheet (generations), a page (edits
+ * from the sheets, or generations when there are none) or a check. */
+static int
+art_openai_start(const struct config *cfg, struct openai *oa, struct art_openai_bk *bk,
+                 struct art_openai_pic *p, struct err *e)
 {
     const char *model = config_str(cfg, "openai_image_model");
+    const char *quality = config_str(cfg, "openai_image_quality");
+    long timeout = config_int(cfg, "openai_image_timeout");
+    int rc;
+    if (p->phase == PH_CHECK)
+        return art_openai_start_check(cfg, oa, bk, p, e);
+    if (p->kind == PIC_SHEET || bk->nsheets == 0) {
+        json_t *rq = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "model", model, "prompt",
+                               p->prompt, "size", p->kind == PIC_SHEET ? "1536x1024" : bk->size,
+                               "quality", quality, "n", 1, "output_format",
+                               p->kind == PIC_SHEET ? "png" : "jpeg");
+        if (!rq)
+            return err_set(e, ERR_TRANSIENT, "out of memory");
+        rc = openai_call_start(oa, &p->call, "/images/generations", rq, OPENAI_IMAGE_MAX_BODY, e);
+        json_decref(rq);
+    } else {
+        /* The images/edits form, field by field as OpenAI documents it
+         * (docs/remote-providers.md). */
+        char *preface = art_openai_edit_preface(bk->child_name, bk->nsheets, bk->companion);
+        char *prompt = g_strconcat(preface, p->prompt, NULL);
+        g_free(preface);
+        const char *fid = config_str(cfg, "openai_input_fidelity");
+        struct openai_part parts[12];
+        size_t n = 0;
+        parts[n++] = (struct openai_part){.name = "model", .value = model};
+        parts[n++] = (struct openai_part){.name = "prompt", .value = prompt};
+        for (int i = 0; i < bk->nsheets; i++) {
+            struct imgchk_info info;
+            int jpeg = imgchk_header(bk->sheet[i], bk->sheet_len[i], &info, NULL) == 0 &&
+                       info.type == IMGCHK_JPEG;
+            parts[n++] = (struct openai_part){.name = "image[]", .data = bk->sheet[i],
+                                              .len = bk->sheet_len[i],
+                                              .filename = art_openai_sheet_names[i],
+                                              .type = jpeg ? "image/jpeg" : "image/png"};
+        }
+        parts[n++] = (struct openai_part){.name = "size", .value = bk->size};
+        parts[n++] = (struct openai_part){.name = "quality", .value = quality};
+        parts[n++] = (struct openai_part){.name = "n", .value = "1"};
+        parts[n++] = (struct openai_part){.name = "output_format", .value = "jpeg"};
+        parts[n++] = (struct openai_part){.name = "background", .value = "opaque"};
+        if (strcmp(fid, "off") != 0 && art_openai_takes_fidelity(model))
+            parts[n++] = (struct openai_part){.name = "input_fidelity", .value = fid};
+        rc = openai_call_start_form(oa, &p->call, "/images/edits", parts, n,
+                                    OPENAI_IMAGE_MAX_BODY, e);
+        g_free(prompt);
+    }
+    if (rc == 0 && openai_call_timeout(&p->call, timeout, e) < 0) {
+        openai_call_free(&p->call);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* The answer of a check: passed, or a redraw, or kept with a warning. */
+static void
+art_openai_finish_check(const struct config *cfg, struct db *db, struct art_openai_bk *bk,
+                        struct art_openai_pic *p, CURLcode rc)
+{
+    const char *model = config_str(cfg, "openai_check_model");
     struct openai_call *c = &p->call;
     struct err e = {0};
-    p->state = 2;
+    const char *why = NULL;
+    json_t *root = NULL, *verdict = NULL;
+    p->state = ST_DONE;
     if (openai_call_done(c, rc, &e) < 0) {
-        openai_record(db, oid, model, "image", 0, 0, 0, c, 0, e.msg);
+        openai_record(db, bk->oid, model, "check", 0, 0, 0, c, 0, e.msg);
+        why = e.msg;
+    } else {
+        struct openai_verdict v;
+        openai_classify(c->status, c->body, c->retry_after_s, c->reset_ms, &v);
+        root = json_loadb(c->body, c->body_len, 0, NULL);
+        json_t *usage = json_object_get(root, "usage");
+        long tin = (long)json_integer_value(json_object_get(usage, "prompt_tokens"));
+        long tout = (long)json_integer_value(json_object_get(usage, "completion_tokens"));
+        const char *content = json_string_value(json_object_get(
+            json_object_get(json_array_get(json_object_get(root, "choices"), 0), "message"),
+            "content"));
+        verdict = content ? json_loads(content, 0, NULL) : NULL;
+        if (v.kind != ERR_NONE)
+            snprintf(e.msg, sizeof e.msg, "%s", v.reason);
+        else if (!json_is_boolean(json_object_get(verdict, "same_child")) ||
+                 !json_is_boolean(json_object_get(verdict, "shows_scene")))
+            snprintf(e.msg, sizeof e.msg, "the check's answer does not follow its schema");
+        openai_record(db, bk->oid, model, "check", tin, tout, 0, c,
+                      v.kind == ERR_NONE ? openai_cost(cfg, tin, tout, 0) : 0,
+                      e.msg[0] ? e.msg : NULL);
+        if (e.msg[0])
+            why = e.msg;
+    }
+    g_free(p->answer);
+    p->answer = NULL;
+    if (why) {
+        /* The check is a help, not a gate: the page stays. */
+        log_order(LOG_WARNING, bk->oid, "%s: not checked: %s", p->name, why);
+        json_array_append_new(bk->warnings, json_sprintf("%s: not checked: %s", p->name, why));
+    } else if (!json_is_true(json_object_get(verdict, "same_child")) ||
+               !json_is_true(json_object_get(verdict, "shows_scene"))) {
+        const char *problems = json_string_value(json_object_get(verdict, "problems"));
+        int same = json_is_true(json_object_get(verdict, "same_child"));
+        int scene = json_is_true(json_object_get(verdict, "shows_scene"));
+        const char *what = !same && !scene ? "neither the same child nor the scene"
+                           : !same         ? "not the same child"
+                                           : "not the page's scene";
+        if (!p->redrawn && bk->first.kind == ERR_NONE) {
+            p->redrawn = 1;
+            p->phase = PH_DRAW;
+            p->state = ST_WAITING;
+            log_order(LOG_NOTICE, bk->oid, "%s: the check says %s (%s): drawing it once more",
+                      p->name, what, problems ? problems : "");
+        } else {
+            log_order(LOG_WARNING, bk->oid, "%s: the check says %s (%s) again: kept", p->name,
+                      what, problems ? problems : "");
+            json_array_append_new(bk->warnings,
+                                  json_sprintf("%s: the check says %s (%s); kept after one "
+                                               "redraw", p->name, what, problems ? problems : ""));
+        }
+    }
+    json_decref(verdict);
+    json_decref(root);
+}
+
+/* Reads one answered transfer: stores the picture or says why not.  A
+ * picture may go back to waiting (a 429, a softened prompt, its check). */
+static void
+art_openai_finish(const struct config *cfg, struct db *db, struct art_openai_bk *bk,
+                  struct art_openai_pic *p, CURLcode rc)
+{
+    if (p->phase == PH_CHECK) {
+        art_openai_finish_check(cfg, db, bk, p, rc);
+        return;
+    }
+    const char *model = config_str(cfg, "openai_image_model");
+    const char *kind = p->kind == PIC_SHEET ? "sheet" : "image";
+    const char *oid = bk->oid;
+    struct openai_call *c = &p->call;
+    struct err e = {0};
+    p->state = ST_DONE;
+    if (openai_call_done(c, rc, &e) < 0) {
+        openai_record(db, oid, model, kind, 0, 0, 0, c, 0, e.msg);
         err_prefix(&e, "%s", p->name);
-        art_openai_fail(first, &e);
+        art_openai_fail(&bk->first, &e);
         return;
     }
     struct openai_verdict v;
     openai_classify(c->status, c->body, c->retry_after_s, c->reset_ms, &v);
     if (v.kind != ERR_NONE) {
-        openai_record(db, oid, model, "image", 0, 0, 0, c, 0, v.reason);
-        if (v.wait_s >= 0 && p->waits < ART_OPENAI_RATE_WAITS && first->kind == ERR_NONE) {
+        openai_record(db, oid, model, kind, 0, 0, 0, c, 0, v.reason);
+        if (v.wait_s >= 0 && p->waits < ART_OPENAI_RATE_WAITS && bk->first.kind == ERR_NONE) {
             p->waits++;
-            p->state = 0;
+            p->state = ST_WAITING;
             p->not_before = art_openai_now() + (double)v.wait_s;
             log_order(LOG_NOTICE, oid, "%s: %s; asking again in %ld s", p->name, v.reason,
                       v.wait_s);
             return;
         }
-        err_set(&e, v.kind, "%s: %s", p->name, v.reason);
-        art_openai_fail(first, &e);
+        if (v.blocked && !p->softened && bk->first.kind == ERR_NONE) {
+            /* The same prompt would be blocked again: once more, softened. */
+            char *soft = p->kind == PIC_SHEET
+                             ? g_strdup_printf("%s\nA gentle, wholesome picture for young "
+                                               "children, fully clothed, friendly.",
+                                               p->prompt)
+                             : art_openai_prompt_soft(bk->character, bk->style, p->scene);
+            g_free(p->prompt);
+            p->prompt = soft;
+            p->softened = 1;
+            p->state = ST_WAITING;
+            log_order(LOG_NOTICE, oid, "%s: %s; asking once more with a softened prompt",
+                      p->name, v.reason);
+            return;
+        }
+        if (v.blocked)
+            err_set(&e, v.kind, "%s: %s (the second time with a softened prompt)", p->name,
+                    v.reason);
+        else
+            err_set(&e, v.kind, "%s: %s", p->name, v.reason);
+        art_openai_fail(&bk->first, &e);
         return;
     }
     /* A 2xx is billed whatever we make of it. */
@@ -448,90 +829,46 @@ art_openai_finish(const struct config *cfg, struct db *db, const char *oid, cons
                 je.text, je.position);
     else if (!b64)
         err_set(&e, ERR_TRANSIENT, "%s: the answer has no data[0].b64_json", p->name);
+    /* The answer's text is not needed any more: free it before decoding. */
+    free(c->body);
+    c->body = NULL;
+    c->body_len = c->body_alloc = 0;
     if (e.kind == ERR_NONE) {
         gsize n = 0;
         guchar *img = g_base64_decode(b64, &n);
-        int rc2 = art_openai_store(cfg, oid, img, n, w, h, dir, p->name, &e);
-        g_free(img);
-        if (rc2 == 0)
+        json_decref(root);
+        root = NULL;
+        int rc2 = p->kind == PIC_SHEET
+                      ? art_openai_store_sheet(cfg, img, n, bk->dir, p->name, &e)
+                      : art_openai_store(cfg, oid, img, n, bk->w, bk->h, bk->dir, p->name, &e);
+        if (rc2 == 0) {
             log_order(LOG_INFO, oid, "%s: drawn by %s in %ld ms", p->name, model, c->latency_ms);
-    }
-    openai_record(db, oid, model, "image", tin, tout, 1, c, cost,
-                  e.kind == ERR_NONE ? NULL : e.msg);
-    json_decref(root);
-    if (e.kind != ERR_NONE)
-        art_openai_fail(first, &e);
-}
-
-/* One book of a batch: where its pictures go, and its first failure, which
- * stops only this book's pictures not yet started. */
-struct art_openai_bk {
-    const char *oid;
-    const char *dir;
-    int w, h;          /* the pictures' pixel size */
-    struct err first;  /* ERR_NONE while the book goes well */
-    int setup_failed;  /* 1 when the book never got to its pictures */
-};
-
-/* Fails, with e, every book that still has a picture not finished (a book
- * already complete stays complete). */
-static void
-art_openai_fail_unfinished(const struct art_openai_pic *pics, size_t npic,
-                           struct art_openai_bk *bks, const struct err *e)
-{
-    for (size_t i = 0; i < npic; i++)
-        if (pics[i].state != 2)
-            art_openai_fail(&bks[pics[i].book].first, e);
-}
-
-/* Lists the pictures of book b still missing in dir, each with its prompt,
- * appended to pics (room for them all).  0, or -1 with bk->first set. */
-static int
-art_openai_book_setup(const struct config *cfg, const struct art_book *b,
-                      struct art_openai_bk *bk, size_t bi, struct art_openai_pic *pics,
-                      size_t *npic)
-{
-    const json_t *book = json_object_get(b->order, "book");
-    const char *trim = art_openai_get(book, "trim") ? art_openai_get(book, "trim")
-                                                    : config_str(cfg, "trim");
-    const char *binding = art_openai_get(book, "binding") ? art_openai_get(book, "binding")
-                                                          : config_str(cfg, "binding");
-    struct geom g;
-    if (geom_compute(trim, binding, 40, &g, &bk->first) < 0 ||
-        fsu_mkdir_p(b->dir, 0755, &bk->first) < 0) {
-        bk->setup_failed = 1;
-        return -1;
-    }
-    bk->w = g.art_w_px;
-    bk->h = g.art_h_px;
-    const json_t *pages = json_object_get(b->story, "pages");
-    size_t total = 1 + json_array_size(pages), mine = 0;
-    char *character = art_openai_character(b->order);
-    const char *style = art_openai_style(art_openai_get(book, "style"));
-    for (size_t i = 0; i < total; i++) {
-        struct art_openai_pic *p = &pics[*npic];
-        const json_t *scene;
-        if (i == 0) {
-            snprintf(p->name, sizeof p->name, "cover.jpg");
-            scene = json_object_get(json_object_get(b->story, "cover"), "scene");
-        } else {
-            snprintf(p->name, sizeof p->name, "page-%02zu.jpg", i);
-            scene = json_object_get(json_array_get(pages, i - 1), "scene");
+            if (p->kind == PIC_SHEET) {
+                int i = strcmp(p->name, art_openai_sheet_names[0]) == 0 ? 0 : 1;
+                struct err le = {0};
+                if (art_openai_sheet_load(cfg, bk, i) < 0)
+                    err_set(&le, ERR_TRANSIENT, "%s: stored but cannot be read back", p->name);
+                else
+                    bk->sheets_pending--;
+                if (le.kind != ERR_NONE)
+                    art_openai_fail(&bk->first, &le);
+            } else if (strcmp(config_str(cfg, "art_check"), "vision") == 0 && bk->nsheets) {
+                g_free(p->answer);
+                p->answer = img; /* shown to the check */
+                p->answer_len = n;
+                img = NULL;
+                p->phase = PH_CHECK;
+                p->state = ST_WAITING;
+            }
         }
-        if (art_openai_present(b->dir, p->name, bk->w, bk->h))
-            continue; /* paid for already */
-        p->prompt = art_openai_prompt(character, style, scene);
-        p->book = bi;
-        p->call.user = p;
-        (*npic)++;
-        mine++;
+        g_free(img);
     }
-    g_free(character);
-    if (mine)
-        log_order(LOG_INFO, bk->oid, "%zu of %zu pictures to draw with %s, %ld at a time",
-                  mine, total, config_str(cfg, "openai_image_model"),
-                  config_int(cfg, "openai_max_in_flight"));
-    return 0;
+    openai_record(db, oid, model, kind, tin, tout, 1, c, cost, e.kind == ERR_NONE ? NULL : e.msg);
+    json_decref(root);
+    if (e.kind != ERR_NONE) {
+        log_order(LOG_WARNING, oid, "%s", e.msg);
+        art_openai_fail(&bk->first, &e);
+    }
 }
 
 /* The pictures of all n books go through one multi handle, under one
@@ -545,7 +882,7 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
     struct art_openai_bk *bks = calloc(n ? n : 1, sizeof *bks);
     size_t total = 0;
     for (size_t b = 0; b < n; b++)
-        total += 1 + json_array_size(json_object_get(books[b].story, "pages"));
+        total += ART_OPENAI_SHEETS + 1 + json_array_size(json_object_get(books[b].story, "pages"));
     struct art_openai_pic *pics = calloc(total ? total : 1, sizeof *pics);
     if (!bks || !pics) {
         free(bks);
@@ -560,6 +897,7 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
     for (size_t b = 0; b < n; b++) {
         bks[b].oid = art_openai_get(books[b].order, "order_id");
         bks[b].dir = books[b].dir;
+        bks[b].warnings = json_array();
         if (art_openai_book_setup(cfg, &books[b], &bks[b], b, pics, &npic) < 0)
             continue; /* that book alone fails, with bks[b].first */
     }
@@ -580,18 +918,19 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
             npic = 0;
         }
     }
-    char size[32];
-    snprintf(size, sizeof size, "%s", config_str(cfg, "openai_image_size"));
     long max_in_flight = config_int(cfg, "openai_max_in_flight");
     long in_flight = 0;
-    size_t finished = 0;
+    size_t finished = 0, answered = 0;
     while (finished < npic) {
-        /* Start what may start: not for a book that failed, within the limits. */
+        /* Start what may start: not for a book that failed, nor a page
+         * whose sheets are not there yet; within the limits. */
         double now = art_openai_now(), wake = now + 1.0;
         for (size_t i = 0; i < npic && in_flight < max_in_flight; i++) {
             struct art_openai_pic *p = &pics[i];
             struct art_openai_bk *bk = &bks[p->book];
-            if (p->state != 0 || bk->first.kind != ERR_NONE)
+            if (p->state != ST_WAITING || bk->first.kind != ERR_NONE)
+                continue;
+            if (p->kind == PIC_PAGE && bk->sheets_pending > 0)
                 continue;
             if (p->not_before > now) {
                 wake = fmin(wake, p->not_before);
@@ -616,16 +955,8 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
                 wake = fmin(wake, now + wait);
                 break;
             }
-            json_t *rq = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s}", "model",
-                                   config_str(cfg, "openai_image_model"), "prompt", p->prompt,
-                                   "size", size, "quality",
-                                   config_str(cfg, "openai_image_quality"), "n", 1,
-                                   "output_format", "jpeg");
             struct err se = {0};
-            int sr = rq ? openai_call_start(oa, &p->call, "/images/generations", rq,
-                                            OPENAI_IMAGE_MAX_BODY, &se)
-                        : err_set(&se, ERR_TRANSIENT, "out of memory");
-            json_decref(rq);
+            int sr = art_openai_start(cfg, oa, bk, p, &se);
             if (sr == 0 && curl_multi_add_handle(multi, p->call.curl) != CURLM_OK) {
                 openai_call_free(&p->call);
                 sr = err_set(&se, ERR_TRANSIENT, "libcurl refused a transfer");
@@ -635,7 +966,7 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
                 art_openai_fail(&bk->first, &se);
                 continue;
             }
-            p->state = 1;
+            p->state = ST_FLIGHT;
             in_flight++;
         }
         if (art_stopping()) {
@@ -645,8 +976,8 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
         }
         /* A book that failed gives up its pictures not started. */
         for (size_t i = 0; i < npic; i++)
-            if (pics[i].state == 0 && bks[pics[i].book].first.kind != ERR_NONE) {
-                pics[i].state = 2;
+            if (pics[i].state == ST_WAITING && bks[pics[i].book].first.kind != ERR_NONE) {
+                pics[i].state = ST_DONE;
                 finished++;
             }
         if (finished >= npic)
@@ -662,18 +993,30 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
                 continue;
             struct openai_call *c = NULL;
             curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&c);
-            CURLcode rc = msg->data.result;
-            curl_multi_remove_handle(multi, msg->easy_handle);
             struct art_openai_pic *p = c->user;
-            struct art_openai_bk *bk = &bks[p->book];
+            p->rc = msg->data.result;
+            curl_multi_remove_handle(multi, msg->easy_handle);
             in_flight--;
-            art_openai_finish(cfg, db, bk->oid, bk->dir, bk->w, bk->h, p, rc, &bk->first);
-            openai_call_free(&p->call);
-            if (p->state == 2)
-                finished++;
+            p->state = ST_ANSWERED; /* its slot is free for the next request */
+            answered++;
         }
-        if (finished >= npic)
-            break;
+        if (answered) {
+            /* One answer at a time, the oldest first, between polls: a
+             * picture's decoding and scaling (a fraction of a second)
+             * happens while the new requests are already on their way. */
+            for (size_t i = 0; i < npic; i++) {
+                struct art_openai_pic *p = &pics[i];
+                if (p->state != ST_ANSWERED)
+                    continue;
+                answered--;
+                art_openai_finish(cfg, db, &bks[p->book], p, p->rc);
+                openai_call_free(&p->call);
+                if (p->state == ST_DONE)
+                    finished++;
+                break;
+            }
+            continue; /* start what the answer allows, then poll */
+        }
         int ms = (int)ceil((wake - art_openai_now()) * 1000);
         if (ms < 1)
             ms = 1;
@@ -692,8 +1035,10 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
         curl_multi_cleanup(multi);
     if (oa)
         openai_close(oa);
-    for (size_t i = 0; i < npic; i++)
+    for (size_t i = 0; i < npic; i++) {
         g_free(pics[i].prompt);
+        g_free(pics[i].answer);
+    }
     free(pics);
     int rc = 0;
     for (size_t b = 0; b < n; b++) {
@@ -701,6 +1046,12 @@ art_openai_draw_books(const struct config *cfg, struct db *db, struct art_book *
         errs[b] = bks[b].first;
         if (books[b].rc < 0)
             rc = -1;
+        if (json_array_size(bks[b].warnings) && !books[b].warnings)
+            books[b].warnings = json_incref(bks[b].warnings);
+        json_decref(bks[b].warnings);
+        g_free(bks[b].character);
+        for (int i = 0; i < ART_OPENAI_SHEETS; i++)
+            free(bks[b].sheet[i]);
     }
     free(bks);
     return rc;
@@ -710,10 +1061,11 @@ int
 art_openai_draw_book(const struct config *cfg, struct db *db, const json_t *order,
                      const json_t *story, const char *dir, struct err *e)
 {
-    struct art_book b = {order, story, dir, 0};
+    struct art_book b = {order, story, dir, 0, NULL};
     struct err be = {0};
     int rc = art_openai_draw_books(cfg, db, &b, 1, &be);
     if (rc < 0 && e)
         *e = be;
+    json_decref(b.warnings);
     return rc;
 }

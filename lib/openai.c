@@ -219,9 +219,11 @@ openai_header_cb(char *data, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
-int
-openai_call_start(struct openai *oa, struct openai_call *c, const char *path, const json_t *body,
-                  size_t max_body, struct err *e)
+/* The handle, headers and options every request shares; the body is the
+ * caller's.  0, or -1 with c freed. */
+static int
+openai_call_init(struct openai *oa, struct openai_call *c, const char *path,
+                 const char *content_type, size_t max_body, struct err *e)
 {
     void *user = c->user;
     int lease = c->lease;
@@ -233,16 +235,16 @@ openai_call_start(struct openai *oa, struct openai_call *c, const char *path, co
     c->reset_ms = -1;
     c->max_body = max_body;
     char *url = NULL;
-    c->request = json_dumps(body, JSON_COMPACT);
     c->curl = curl_easy_init();
-    if (!c->request || !c->curl || asprintf(&url, "%s%s", oa->base_url, path) < 0) {
+    if (!c->curl || asprintf(&url, "%s%s", oa->base_url, path) < 0) {
         url = NULL;
         goto oom;
     }
-    static const char *const fixed[] = {"Content-Type: application/json",
-                                        "Accept: application/json", "Expect:", NULL};
-    for (const char *const *h = fixed; *h; h++) {
-        struct curl_slist *t = curl_slist_append(c->headers, *h);
+    const char *fixed[] = {"Accept: application/json", "Expect:", content_type};
+    for (size_t i = 0; i < 3; i++) {
+        if (!fixed[i])
+            continue; /* a form: libcurl writes the Content-Type with its boundary */
+        struct curl_slist *t = curl_slist_append(c->headers, fixed[i]);
         if (!t)
             goto oom;
         c->headers = t;
@@ -263,9 +265,6 @@ openai_call_start(struct openai *oa, struct openai_call *c, const char *path, co
     bad |= curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_USERAGENT, "storypress/1") != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_HTTPHEADER, c->headers) != CURLE_OK;
-    bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(c->request)) !=
-           CURLE_OK;
-    bad |= curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->request) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, openai_write_cb) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_WRITEDATA, c) != CURLE_OK;
     bad |= curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, openai_header_cb) != CURLE_OK;
@@ -287,6 +286,65 @@ oom:
     free(url);
     openai_call_free(c);
     return err_set(e, ERR_TRANSIENT, "OpenAI request: out of memory");
+}
+
+int
+openai_call_start(struct openai *oa, struct openai_call *c, const char *path, const json_t *body,
+                  size_t max_body, struct err *e)
+{
+    if (openai_call_init(oa, c, path, "Content-Type: application/json", max_body, e) < 0)
+        return -1;
+    c->request = json_dumps(body, JSON_COMPACT);
+    if (!c->request) {
+        openai_call_free(c);
+        return err_set(e, ERR_TRANSIENT, "OpenAI request: out of memory");
+    }
+    if (curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)strlen(c->request)) != CURLE_OK ||
+        curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, c->request) != CURLE_OK) {
+        openai_call_free(c);
+        return err_set(e, ERR_PERMANENT, "POST %s: libcurl refused the body", path);
+    }
+    return 0;
+}
+
+int
+openai_call_start_form(struct openai *oa, struct openai_call *c, const char *path,
+                       const struct openai_part *parts, size_t n, size_t max_body,
+                       struct err *e)
+{
+    if (openai_call_init(oa, c, path, NULL, max_body, e) < 0)
+        return -1;
+    c->mime = curl_mime_init(c->curl);
+    if (!c->mime)
+        goto oom;
+    for (size_t i = 0; i < n; i++) {
+        const struct openai_part *p = &parts[i];
+        curl_mimepart *m = curl_mime_addpart(c->mime);
+        if (!m || curl_mime_name(m, p->name) != CURLE_OK)
+            goto oom;
+        CURLcode rc = p->data ? curl_mime_data(m, (const char *)p->data, p->len)
+                              : curl_mime_data(m, p->value, CURL_ZERO_TERMINATED);
+        if (rc != CURLE_OK || (p->filename && curl_mime_filename(m, p->filename) != CURLE_OK) ||
+            (p->type && curl_mime_type(m, p->type) != CURLE_OK))
+            goto oom;
+    }
+    if (curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, c->mime) != CURLE_OK) {
+        openai_call_free(c);
+        return err_set(e, ERR_PERMANENT, "POST %s: libcurl refused the form", path);
+    }
+    return 0;
+oom:
+    openai_call_free(c);
+    return err_set(e, ERR_TRANSIENT, "OpenAI request: out of memory");
+}
+
+int
+openai_call_timeout(struct openai_call *c, long seconds, struct err *e)
+{
+    if (curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, seconds * 1000) != CURLE_OK)
+        return err_set(e, ERR_PERMANENT, "libcurl refused a timeout of %ld s", seconds);
+    return 0;
 }
 
 int
@@ -341,6 +399,8 @@ openai_call_free(struct openai_call *c)
     openai_slot_give(c->oa, c);
     if (c->curl)
         curl_easy_cleanup(c->curl);
+    curl_mime_free(c->mime); /* after the handle that used it */
+    c->mime = NULL;
     curl_slist_free_all(c->headers);
     free(c->request);
     free(c->body);
@@ -408,6 +468,7 @@ openai_classify(long status, const char *body, long retry_after_s, long reset_ms
 {
     v->kind = ERR_NONE;
     v->wait_s = -1;
+    v->blocked = 0;
     v->reason[0] = 0;
     if (status >= 200 && status < 300)
         return;
@@ -452,6 +513,7 @@ openai_classify(long status, const char *body, long retry_after_s, long reset_ms
                                  strcmp(code, "moderation_blocked") == 0 ||
                                  strstr(msg, "safety system"))) {
         v->kind = ERR_PERMANENT;
+        v->blocked = 1;
         snprintf(v->reason, sizeof v->reason,
                  "OpenAI refused: the request was blocked by its content policy (HTTP 400)%s%s",
                  sep, msg);

@@ -40,7 +40,8 @@ void openai_close(struct openai *oa);
 struct openai_call {
     CURL *curl;
     struct curl_slist *headers;
-    char *request;        /* the JSON body sent */
+    curl_mime *mime;      /* a multipart/form-data body (images/edits), or NULL */
+    char *request;        /* the JSON body sent; NULL for a form */
     char *body;           /* the answer, NUL-terminated (never NULL after done) */
     size_t body_len, body_alloc, max_body;
     int overflow;         /* the answer outgrew max_body */
@@ -61,6 +62,26 @@ struct openai_call {
 int openai_call_start(struct openai *oa, struct openai_call *c, const char *path,
                       const json_t *body, size_t max_body, struct err *e);
 
+/* One part of a multipart/form-data request: a text field (data NULL:
+ * value is the text) or a file (data, len, filename and content type). */
+struct openai_part {
+    const char *name;
+    const char *value;
+    const unsigned char *data;
+    size_t len;
+    const char *filename, *type;
+};
+
+/* As openai_call_start(), with a multipart/form-data body of n parts
+ * (libcurl's mime API: it writes the boundary and the Content-Type); the
+ * file parts' bytes are copied. */
+int openai_call_start_form(struct openai *oa, struct openai_call *c, const char *path,
+                           const struct openai_part *parts, size_t n, size_t max_body,
+                           struct err *e);
+
+/* A started call's total timeout, seconds (images take minutes). */
+int openai_call_timeout(struct openai_call *c, long seconds, struct err *e);
+
 /* To be called once libcurl finished the transfer with rc: sets status and
  * latency.  Returns 0 when an answer came (any status), or -1 with e set
  * (ERR_TRANSIENT: timeout, connection refused, answer too large). */
@@ -77,6 +98,8 @@ struct openai_verdict {
     enum err_kind kind; /* ERR_NONE (2xx), ERR_TRANSIENT, ERR_PERMANENT */
     long wait_s;        /* a rate limit: seconds to wait before asking again
                            (≤ OPENAI_WAIT_MAX); -1 when waiting will not help */
+    int blocked;        /* 1: refused by the content policy (moderation_blocked...):
+                           the same prompt will be refused again */
     char reason[512];   /* in words, for the operator; never quotes a key */
 };
 

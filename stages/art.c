@@ -122,7 +122,7 @@ art_handle_batch(struct stage_ctx *ctx, struct stage_job *jobs, size_t n,
             continue;
         }
         dirs[i] = fsu_join(jobs[i].path, "art");
-        books[nb] = (struct art_book){jobs[i].order, stories[i], dirs[i], 0};
+        books[nb] = (struct art_book){jobs[i].order, stories[i], dirs[i], 0, NULL};
         of[nb++] = i;
     }
     if (nb && art_openai_draw_books(ctx->cfg, ctx->db, books, nb, berrs) < 0)
@@ -131,11 +131,15 @@ art_handle_batch(struct stage_ctx *ctx, struct stage_job *jobs, size_t n,
         size_t i = of[b];
         if (books[b].rc == 0) {
             jobs[i].detail = art_stage_detail(ctx, stories[i], dirs[i]);
+            /* Pages kept although their check failed: in the order's events. */
+            if (books[b].warnings && jobs[i].detail)
+                json_object_set(jobs[i].detail, "warnings", books[b].warnings);
             results[i] = STAGE_DONE;
         } else {
             errs[i] = berrs[b];
             results[i] = errs[i].kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_FAIL;
         }
+        json_decref(books[b].warnings);
     }
 out:
     for (size_t i = 0; i < n && stories && dirs; i++) {

@@ -15,13 +15,27 @@ what storypress uses:
       it encodes itself (zlib) of the requested size, or, with --jpeg FILE
       (or control "jpeg"), that JPEG file as it is.  Any WxH up to 8192 is
       accepted, so a test can ask for the book's own pixel size.
+  POST /v1/images/edits       multipart/form-data, parsed as a server does
+      (python's email parser on the boundary the Content-Type names):
+      model, prompt, image[] (one to 16 PNG/JPEG/WebP files of at most
+      50 MB each), size (1024x1024, 1536x1024, 1024x1536, auto), quality,
+      n, output_format, background, input_fidelity (high|low; only for
+      gpt-image-1 and later full models), output_compression, user; a
+      missing image[], another content type, an oversized part, an unknown
+      field are 400s in OpenAI's error shape.  Answers as generations do.
+      GET /__stats edit_log: per edits call, the SHA-256 of each image[]
+      part, the fields sent, the size.
+  POST /v1/chat/completions with image_url parts and json_schema named
+      "page_check" (the art stage's check): answers {same_child,
+      shows_scene, problems} as control "check" says: "pass" or "fail".
 Errors use OpenAI's shape {"error": {"message", "type", "param", "code"}}.
 
 Listens on 127.0.0.1 on a port the OS picks and prints "PORT <n>" on
 stdout; exits by itself after --timeout seconds, or on SIGTERM.
 
 Misbehaviour on demand, from flags at start or POST /__control with JSON
-{"mode": M, "count": N, "fraction": F, "endpoint": "chat"|"images"|"all",
+{"mode": M, "count": N, "fraction": F,
+ "endpoint": "chat"|"images" (generations and edits)|"edits"|"generations"|"all",
  "match": TEXT, "latency_ms": N, "retry_after": S, "jpeg": FILE}:
   mode  ok | rate_limit (429 rate_limit_exceeded, Retry-After and
         x-ratelimit-reset-requests) | quota (429 insufficient_quota) |
@@ -31,7 +45,9 @@ Misbehaviour on demand, from flags at start or POST /__control with JSON
         invalid_json (200, not JSON) | length (finish_reason "length") |
         refusal (message.refusal set) | bad_story (a story breaking the
         schema: an unknown setting) | small (an image of half the size) |
-        png (a PNG even when jpeg was asked)
+        png (a PNG even when jpeg was asked) | moderation (400
+        moderation_blocked, as gpt-image models answer a blocked prompt) |
+        huge (a 200 of 65 MB)
   count the next N matching requests get the mode (-1: all of them)
   fraction  or this share of them (seeded random, --seed)
   match only requests whose body holds TEXT get the mode (e.g. one book's
@@ -45,6 +61,9 @@ seconds since the fake started}, so a test can see books overlap.
 
 import argparse
 import base64
+import email.parser
+import email.policy
+import hashlib
 import json
 import socket
 import random
@@ -58,9 +77,15 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODES = {"ok", "rate_limit", "quota", "unauthorized", "policy", "server_error",
-         "truncated", "cut", "invalid_json", "length", "refusal", "bad_story", "small", "png"}
+         "truncated", "cut", "invalid_json", "length", "refusal", "bad_story", "small", "png", "moderation", "huge"}
 CHAT_ONLY = {"length", "refusal", "bad_story"}
-IMAGE_ONLY = {"small", "png"}
+IMAGE_ONLY = {"small", "png", "moderation", "huge"}
+EDIT_SIZES = {"1024x1024", "1536x1024", "1024x1536", "auto"}
+EDIT_FIELDS = {"model", "prompt", "image[]", "size", "quality", "n", "output_format",
+               "background", "input_fidelity", "output_compression", "user", "mask",
+               "moderation"}
+PART_MAX = 50 << 20   # an input image, as OpenAI documents
+BODY_MAX = 900 << 20  # 16 images and the fields
 
 
 def png_encode(w, h, rgb):
@@ -94,11 +119,13 @@ class Fake:
         self.retry_after = args.retry_after
         self.jpeg = args.jpeg
         self.match = ""
+        self.check = "pass"
         self.t_start = time.monotonic()
         self.stats = {"chat": 0, "images": 0, "faults": 0, "auth_failures": 0,
                       "bad_requests": 0, "images_served": 0, "in_flight": 0,
                       "peak_in_flight": 0, "prompts": [], "faults_by_mode": {},
-                      "image_log": []}
+                      "image_log": [], "edits": 0, "generations": 0, "edit_log": [],
+                      "checks": 0, "check_failures": 0}
         self.png_cache = {}
 
     def control(self, c):
@@ -109,7 +136,7 @@ class Fake:
                 self.mode = c["mode"]
                 self.count = c.get("count", -1)
                 self.fraction = c.get("fraction", 0.0)
-            for k in ("endpoint", "latency_ms", "retry_after", "jpeg", "match"):
+            for k in ("endpoint", "latency_ms", "retry_after", "jpeg", "match", "check"):
                 if k in c:
                     setattr(self, k, c[k])
 
@@ -121,9 +148,11 @@ class Fake:
                 return "ok"
             if self.match and self.match not in body:
                 return "ok"
-            if self.endpoint not in ("all", endpoint):
+            kinds = ("images", "edits", "generations")
+            if self.endpoint not in ("all", endpoint) and not (
+                    self.endpoint == "images" and endpoint in kinds):
                 return "ok"
-            if endpoint == "chat" and m in IMAGE_ONLY or endpoint == "images" and m in CHAT_ONLY:
+            if endpoint == "chat" and m in IMAGE_ONLY or endpoint in kinds and m in CHAT_ONLY:
                 return "ok"
             if self.fraction:
                 if self.rng.random() >= self.fraction:
@@ -272,14 +301,18 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self.send_json(200, {"ok": True})
             return
-        if self.path not in ("/v1/chat/completions", "/v1/images/generations"):
+        if self.path not in ("/v1/chat/completions", "/v1/images/generations",
+                             "/v1/images/edits"):
             self.read_json()
             self.send_json(404, error_body("Unknown request URL: POST %s" % self.path,
                                            "invalid_request_error", "unknown_url"))
             return
-        endpoint = "chat" if self.path.endswith("completions") else "images"
+        endpoint = {"/v1/chat/completions": "chat", "/v1/images/generations": "generations",
+                    "/v1/images/edits": "edits"}[self.path]
         t0 = time.monotonic() - fake.t_start
         with fake.lock:
+            if endpoint != "chat":
+                fake.stats["images"] += 1
             fake.stats[endpoint] += 1
             fake.stats["in_flight"] += 1
             fake.stats["peak_in_flight"] = max(fake.stats["peak_in_flight"],
@@ -295,7 +328,7 @@ class Handler(BaseHTTPRequestHandler):
         finally:
             with fake.lock:
                 fake.stats["in_flight"] -= 1
-                if endpoint == "images":
+                if endpoint != "chat":
                     log = fake.stats["image_log"]
                     log.append({"book": self.book, "t0": round(t0, 4),
                                 "t1": round(time.monotonic() - fake.t_start, 4)})
@@ -306,9 +339,67 @@ class Handler(BaseHTTPRequestHandler):
             fake.stats["bad_requests"] += 1
         self.send_json(400, error_body(message, "invalid_request_error", None, param))
 
+    def read_form(self, fake):
+        """The multipart/form-data body as a dict (image[] a list of
+        (filename, content type, bytes)), or None after a 400 sent."""
+        ctype = self.headers.get("Content-Type", "")
+        n = int(self.headers.get("Content-Length") or 0)
+        if n > BODY_MAX:
+            self.rfile.read(n)
+            self.bad(fake, "The request body is too large.")
+            return None
+        body = self.rfile.read(n) if n else b""
+        if not ctype.startswith("multipart/form-data") or "boundary=" not in ctype:
+            self.bad(fake, "Invalid Content-Type header (%s), expected multipart/form-data."
+                     % (ctype or "none"))
+            return None
+        msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+            b"Content-Type: " + ctype.encode() + b"\r\nMIME-Version: 1.0\r\n\r\n" + body)
+        if not msg.is_multipart():
+            self.bad(fake, "Could not parse multipart form")
+            return None
+        form = {"image[]": []}
+        for part in msg.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            data = part.get_payload(decode=True) or b""
+            if name not in EDIT_FIELDS:
+                self.bad(fake, "Unknown parameter: '%s'." % name, name)
+                return None
+            if name == "image[]":
+                if len(data) > PART_MAX:
+                    self.bad(fake, "Invalid image file: image[%d] is larger than 50 MB."
+                             % len(form["image[]"]), "image")
+                    return None
+                form["image[]"].append((part.get_filename(), part.get_content_type(), data))
+            else:
+                form[name] = data.decode("utf-8", "replace")
+        if "n" in form:
+            try:
+                form["n"] = int(form["n"])
+            except ValueError:
+                pass
+        return form
+
+    def log_edit(self, fake, rq):
+        """What an edits call carried, before any fault is served."""
+        imgs = rq.get("image[]", [])
+        with fake.lock:
+            log = fake.stats["edit_log"]
+            log.append({"sheets": [hashlib.sha256(d).hexdigest() for _, _, d in imgs],
+                        "filenames": [f for f, _, _ in imgs],
+                        "fields": sorted(k for k in rq if k != "image[]"),
+                        "size": rq.get("size"), "input_fidelity": rq.get("input_fidelity"),
+                        "prompt": rq.get("prompt", "")[:600],
+                        "prompt_tail": rq.get("prompt", "")[-300:]})
+            del log[:-400]
+
     def api(self, fake, endpoint):
-        rq = self.read_json()
-        if endpoint == "images" and isinstance(rq, dict) and isinstance(rq.get("prompt"), str):
+        rq = self.read_form(fake) if endpoint == "edits" else self.read_json()
+        if endpoint == "edits":
+            if rq is None:
+                return
+            self.log_edit(fake, rq)
+        if endpoint != "chat" and isinstance(rq, dict) and isinstance(rq.get("prompt"), str):
             found = re.search(r"^The main character.*$", rq["prompt"], re.M)
             self.book = found.group(0) if found else ""
         if fake.latency_ms:
@@ -328,7 +419,14 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(rq.get("model"), str) or not rq["model"]:
             self.bad(fake, "you must provide a model parameter", "model")
             return
-        mode = fake.fault_for(endpoint, json.dumps(rq, ensure_ascii=False))
+        seen = rq.get("prompt", "") if endpoint == "edits" else json.dumps(rq, ensure_ascii=False)
+        mode = fake.fault_for(endpoint, seen if isinstance(seen, str) else "")
+        if mode == "moderation":
+            self.send_json(400, error_body(
+                "Your request was rejected by the safety system. If you believe this is an "
+                "error, contact us at help.openai.com and include the request ID req_fake.",
+                "image_generation_user_error", "moderation_blocked"))
+            return
         if mode == "rate_limit":
             ra = str(fake.retry_after)
             self.send_json(429, error_body(
@@ -358,6 +456,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         if endpoint == "chat":
             self.chat(fake, rq, mode)
+        elif endpoint == "edits":
+            self.edits(fake, rq, mode)
         else:
             self.images(fake, rq, mode)
 
@@ -378,6 +478,8 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        if mode == "huge":
+            data = b'{"created": 1, "data": [{"b64_json": "' + b"A" * (65 << 20) + b'"}]}'
         if mode == "truncated":
             data = data[: len(data) // 2]
         elif mode == "invalid_json":
@@ -389,10 +491,29 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(msgs, list) or not msgs:
             self.bad(fake, "messages: must be a non-empty array", "messages")
             return
+        images = []
         for m in msgs:
             if not isinstance(m, dict) or m.get("role") not in (
-                    "system", "developer", "user", "assistant") or not isinstance(
-                    m.get("content"), str):
+                    "system", "developer", "user", "assistant"):
+                self.bad(fake, "messages: each needs a role and a content", "messages")
+                return
+            c = m.get("content")
+            if isinstance(c, list) and m["role"] == "user":
+                for part in c:
+                    if not isinstance(part, dict) or part.get("type") not in ("text", "image_url"):
+                        self.bad(fake, "messages: content parts are text or image_url", "messages")
+                        return
+                    if part["type"] == "image_url":
+                        url = (part.get("image_url") or {}).get("url", "")
+                        mm = re.match(r"^data:image/(png|jpeg|webp);base64,(.+)$", url, re.S)
+                        try:
+                            images.append(base64.b64decode(mm.group(2), validate=True))
+                        except (AttributeError, ValueError):
+                            self.bad(fake, "Invalid image_url: a data URL of an image expected",
+                                     "messages")
+                            return
+                m = dict(m, content="\n".join(p.get("text", "") for p in c))
+            elif not isinstance(c, str):
                 self.bad(fake, "messages: each needs a role and a content string", "messages")
                 return
         rf = rq.get("response_format") or {}
@@ -413,11 +534,15 @@ class Handler(BaseHTTPRequestHandler):
             self.bad(fake, "Invalid schema for response_format 'story': " + problems[0],
                      "response_format")
             return
+        if js["name"] == "page_check":
+            self.page_check(fake, rq, images, mode)
+            return
         temp = rq.get("temperature", 1)
         if not isinstance(temp, (int, float)) or not 0 <= temp <= 2:
             self.bad(fake, "temperature: must be from 0 to 2", "temperature")
             return
-        user = "\n".join(m["content"] for m in msgs if m["role"] == "user")
+        user = "\n".join(m["content"] for m in msgs if m["role"] == "user"
+                         and isinstance(m["content"], str))
         found = re.search(r"```json\s*(\{.*\})\s*```", user, re.S)
         try:
             order = json.loads(found.group(1)) if found else {}
@@ -434,7 +559,7 @@ class Handler(BaseHTTPRequestHandler):
             content, finish = content[: len(content) // 3], "length"
         elif mode == "refusal":
             content, refusal = None, "I'm sorry, I can't help with that request."
-        prompt_tokens = sum(len(m["content"]) for m in msgs) // 4
+        prompt_tokens = sum(len(m["content"]) for m in msgs if isinstance(m["content"], str)) // 4
         completion_tokens = len(content or refusal) // 4
         obj = {"id": "chatcmpl-fake%d" % fake.stats["chat"], "object": "chat.completion",
                "created": int(time.time()), "model": rq["model"],
@@ -445,6 +570,64 @@ class Handler(BaseHTTPRequestHandler):
                          "completion_tokens": completion_tokens,
                          "total_tokens": prompt_tokens + completion_tokens}}
         self.answer(obj, mode)
+
+    def page_check(self, fake, rq, images, mode):
+        """The art stage's check: two images (sheet, page), a verdict."""
+        if len(images) != 2 or not all(i[:2] == b"\xff\xd8" or i[:8] == b"\x89PNG\r\n\x1a\n"
+                                       for i in images):
+            self.bad(fake, "page_check: the sheet and the page expected as images", "messages")
+            return
+        with fake.lock:
+            fake.stats["checks"] += 1
+            ok = fake.check == "pass"
+            if not ok:
+                fake.stats["check_failures"] += 1
+        verdict = {"same_child": ok, "shows_scene": True,
+                   "problems": "" if ok else "the hair is straight and blond, not dark curly"}
+        obj = {"id": "chatcmpl-check%d" % fake.stats["checks"], "object": "chat.completion",
+               "created": int(time.time()), "model": rq["model"],
+               "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
+                            "message": {"role": "assistant", "content": json.dumps(verdict),
+                                        "refusal": None, "annotations": []}}],
+               "usage": {"prompt_tokens": 1600, "completion_tokens": 30, "total_tokens": 1630}}
+        self.answer(obj, mode)
+
+    def edits(self, fake, rq, mode):
+        imgs = rq.get("image[]", [])
+        if not imgs:
+            self.bad(fake, "Missing required parameter: 'image'.", "image")
+            return
+        if len(imgs) > 16:
+            self.bad(fake, "Too many images: at most 16.", "image")
+            return
+        for i, (fname, ctype, data) in enumerate(imgs):
+            kind = ("png" if data[:8] == b"\x89PNG\r\n\x1a\n" else
+                    "jpeg" if data[:2] == b"\xff\xd8" else
+                    "webp" if data[:4] == b"RIFF" and data[8:12] == b"WEBP" else None)
+            if kind is None or ctype not in ("image/png", "image/jpeg", "image/webp"):
+                self.bad(fake, "Invalid file 'image[%d]': unsupported mimetype ('%s'). "
+                         "Supported file formats are 'image/jpeg', 'image/png', and "
+                         "'image/webp'." % (i, ctype), "image")
+                return
+        if rq.get("size", "auto") not in EDIT_SIZES:
+            self.bad(fake, "Invalid value: '%s'. Supported values are: '1024x1024', "
+                     "'1024x1536', '1536x1024', and 'auto'." % rq.get("size"), "size")
+            return
+        if rq.get("background", "auto") not in ("transparent", "opaque", "auto"):
+            self.bad(fake, "background: transparent, opaque or auto", "background")
+            return
+        if "input_fidelity" in rq:
+            if rq["input_fidelity"] not in ("high", "low"):
+                self.bad(fake, "input_fidelity: high or low", "input_fidelity")
+                return
+            if not rq["model"].startswith("gpt-image-") or "mini" in rq["model"]:
+                self.bad(fake, "input_fidelity is not supported for model '%s'." % rq["model"],
+                         "input_fidelity")
+                return
+        size = rq.get("size", "auto")
+        rq = dict(rq, size="1024x1024" if size == "auto" else size)
+        rq.pop("image[]")
+        self.images(fake, rq, mode)
 
     def images(self, fake, rq, mode):
         prompt = rq.get("prompt")
@@ -488,6 +671,13 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(obj, mode)
 
 
+class Server(ThreadingHTTPServer):
+    # The listen(2) backlog: socketserver passes it at construction, so it
+    # is a class attribute (the default, 5, resets connections when 50
+    # edits calls arrive at once).
+    request_queue_size = 256
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--port", type=int, default=0)
@@ -503,9 +693,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
 
-    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    server = Server(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
-    server.request_queue_size = 64
     server.fake = Fake(args)
     print("PORT %d" % server.server_address[1], flush=True)
 

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # openai_art.sh — the art stage with art_provider = openai against the fake
-# OpenAI: a 24-page book gets its 25 pictures at the page's pixel size
-# (PNG answers re-encoded as JPEG), each call in api_calls at
-# openai_price_image; a JPEG answer of the right size is stored byte for
-# byte; pictures already there are not asked again; a server error defers
-# the order and the retry pays only for what is missing; an image below
-# print resolution fails the order (art_low_res = refuse) or is upscaled
-# (upscale); no more requests in flight than openai_max_in_flight.
+# OpenAI, with the default art settings: a character sheet is drawn once
+# per order (images/generations, art/character.png, api_calls kind
+# "sheet"), then the cover and all 24 pages are images/edits calls that
+# each carry that sheet's bytes as image[]; the 1024×1536 answers are
+# upscaled (libvips) to the 6x9 page's 1875×2775 at 300 dpi; the sheet is
+# not asked again after a SIGKILL of the art daemon and a restart; a
+# server error defers the order and the retry pays only for what is
+# missing; below art_min_dpi, or with art_low_res = refuse, the order fails
+# with both sizes; no more requests in flight than openai_max_in_flight.
 . "$SRCDIR/tests/lib/common.sh"
 . "$SRCDIR/tests/integ/openai_lib.sh"
 
@@ -37,72 +39,138 @@ for f in files:
 PY
 }
 
-# --- a whole book --------------------------------------------------------------------
+# edits_carry_sheet ID FIRST: every edits call from FIRST on carried the
+# SHA-256 of ID's stored character sheet as its one image[] part, with
+# input_fidelity, at 1024x1536; prints how many there were.
+edits_carry_sheet() {
+  curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats" > "$TESTTMP/stats.json"
+  python3 - "$TESTTMP/stats.json" "$SPOOL" "$1" "$2" <<'PY'
+import glob, hashlib, json, sys
+stats, spool, oid, first = json.load(open(sys.argv[1])), sys.argv[2], sys.argv[3], int(sys.argv[4])
+sheet = glob.glob("%s/*/%s/art/character.png" % (spool, oid))
+assert len(sheet) == 1, sheet
+want = hashlib.sha256(open(sheet[0], "rb").read()).hexdigest()
+log = stats["edit_log"][first:]
+for e in log:
+    assert e["sheets"] == [want], e
+    assert e["size"] == "1024x1536" and e["input_fidelity"] == "high", e
+    assert "Input image 1 is the character sheet of the main character, Maya" in e["prompt"], e["prompt"]
+    assert "5-year-old girl" in e["prompt"] and "dark brown curly hair" in e["prompt"], e["prompt"]
+print(len(log))
+PY
+}
+
+# --- a whole book ---------------------------------------------------------------------
 submit P1
 run_stage story
 [ "$(where P1)" = art ] || fail "P1 story: $(where P1) $(row P1)"
 run_stage art
 [ "$(where P1)" = pdf ] || fail "P1 is in $(where P1): $(row P1) $(tail -5 "$DLOG")"
 pictures_ok "$SPOOL/pdf/P1/art" || fail "P1: pictures"
+[ "$(fake_stat generations)" = 1 ] || fail "P1: $(fake_stat generations) generations calls, want the one sheet"
+n=$(edits_carry_sheet P1 0) || fail "P1: the edits calls did not all carry the sheet"
+[ "$n" = 25 ] || fail "P1: $n edits calls, want 25"
 read -r n imgs cost < <(sql "SELECT count(*), sum(images), sum(cost) FROM api_calls WHERE order_id = 'P1' AND kind = 'image' AND provider = 'openai' AND http_status = 200 AND error IS NULL" | tr '|' ' ')
 [ "$n $imgs $cost" = "25 25 1.000000" ] || fail "P1: image calls $n, images $imgs, cost $cost"
+[ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'P1' AND kind = 'sheet' AND http_status = 200 AND cost > 0")" = 1 ] || fail "P1: the sheet is not one paid call"
 [ "$(fake_stat peak_in_flight)" -le 3 ] || fail "$(fake_stat peak_in_flight) requests in flight, more than 3"
-python3 - "$(curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats")" <<'PY' || fail "P1: prompts lack the character"
-import json, sys
-for p in json.loads(sys.argv[1])["prompts"]:
-    assert "5-year-old girl" in p and "dark brown curly hair" in p, p
-PY
-ok "P1: 25 pictures at 1875×2775 from PNG answers, 25 calls at \$0.04, at most 3 in flight"
+ok "P1: one sheet, then 25 edits calls each carrying it; 25 pictures at 1875×2775 from 1024×1536 answers; at most 3 in flight"
 
-# --- JPEG answers stored as they are; pictures already there not asked again ---------------
-cp "$SPOOL/pdf/P1/art/page-05.jpg" "$TESTTMP/answer.jpg"
-fake_ctl "{\"jpeg\": \"$TESTTMP/answer.jpg\"}"
+# --- the book goes on to a PDF at 300 dpi ------------------------------------------------
+"$BUILD/storypress-pdf" -c "$CONF" --once 2>>"$DLOG" || true
+[ -f "$SPOOL/print/P1/interior.pdf" ] || [ -f "$SPOOL/done/P1/interior.pdf" ] || fail "P1: no interior.pdf: $(row P1) $(tail -3 "$DLOG")"
+pdf=$SPOOL/print/P1/interior.pdf
+[ -f "$pdf" ] || pdf=$SPOOL/done/P1/interior.pdf
+# Each page picture placed full-bleed at 300 ppi (the title page shows one smaller, denser).
+pdfimages -list "$pdf" | awk 'NR > 2 { if ($4 != 1875 || $5 != 2775 || $13 < 299) bad++; if ($13 >= 299 && $13 <= 301) n++ } END { exit !(n >= 24 && !bad) }' ||
+  fail "P1: interior.pdf pictures not 1875×2775 at 300 dpi: $(pdfimages -list "$pdf" | sed -n 3,5p)"
+ok "P1: interior.pdf holds the pictures at 300 dpi (pdfimages -list) from the default configuration"
+
+# --- SIGKILL after the sheet: the restart does not ask it again --------------------------
+fake_ctl '{"latency_ms": 400}'
 submit P2
 run_stage story
-mkdir -p "$SPOOL/art/P2/art"
-for f in cover.jpg page-01.jpg page-02.jpg; do cp "$SPOOL/pdf/P1/art/$f" "$SPOOL/art/P2/art/$f"; done
-before=$(fake_stat images)
-run_stage art
-[ "$(where P2)" = pdf ] || fail "P2 is in $(where P2): $(row P2)"
-[ $(( $(fake_stat images) - before )) = 22 ] || fail "P2: $(( $(fake_stat images) - before )) requests for 22 missing pictures"
-cmp -s "$SPOOL/pdf/P2/art/page-03.jpg" "$TESTTMP/answer.jpg" || fail "P2: the JPEG answer was not stored as it is"
-cmp -s "$SPOOL/pdf/P2/art/page-01.jpg" "$SPOOL/pdf/P1/art/page-01.jpg" || fail "P2: a picture already there was replaced"
+g0=$(fake_stat generations); e0=$(fake_stat edits)
+"$BUILD/storypress-art" -c "$CONF" --once 2>>"$DLOG" &
+apid=$!
+edits_past() { [ "$(fake_stat edits)" -ge "$1" ]; }
+wait_until 20 edits_past $((e0 + 4)) || fail "P2: no page requested: $(tail -3 "$DLOG")"
+kill -KILL "$apid"; wait "$apid" 2>/dev/null || true
+compgen -G "$SPOOL/art/.work/*/P2/art/character.png" >/dev/null || fail "P2: no sheet stored before the kill"
+fake_ctl '{"latency_ms": 50}'
+run_stage art   # puts back the dead worker's claim, then draws
+[ "$(where P2)" = pdf ] || run_stage art
+[ "$(where P2)" = pdf ] || fail "P2 is in $(where P2): $(row P2) $(tail -5 "$DLOG")"
+[ $(( $(fake_stat generations) - g0 )) = 1 ] || fail "P2: the sheet was asked $(( $(fake_stat generations) - g0 )) times"
+[ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'P2' AND kind = 'sheet'")" = 1 ] || fail "P2: sheet calls recorded: $(sql "SELECT count(*) FROM api_calls WHERE order_id = 'P2' AND kind = 'sheet'")"
 pictures_ok "$SPOOL/pdf/P2/art" || fail "P2: pictures"
-ok "P2: 3 pictures already there kept, 22 asked, JPEG answers stored byte for byte"
-fake_ctl '{"jpeg": ""}'
+edits_carry_sheet P2 "$e0" >/dev/null || fail "P2: an edits call without the stored sheet"
+ok "P2: SIGKILL of the art daemon mid-book; the restart reused art/character.png (1 sheet call) and finished"
 
 # --- a server error: deferred, the retry pays only for what is missing -------------------------
 submit P3
 run_stage story
-fake_ctl '{"mode": "server_error", "count": 1, "endpoint": "images"}'
+fake_ctl '{"mode": "server_error", "count": 1, "endpoint": "edits"}'
 run_stage art
 [ "$(where P3)" = art ] || fail "P3 is in $(where P3): $(row P3)"
 row P3 | grep -q '^art 1 .*server error (HTTP 500)' || fail "P3 row: $(row P3)"
-had=$(ls "$SPOOL/art/P3/art" 2>/dev/null | grep -c '\.jpg$' || true)
 sleep 2.5 # the deferral
 run_stage art
 [ "$(where P3)" = pdf ] || fail "P3 did not go on: $(where P3) $(row P3)"
 pictures_ok "$SPOOL/pdf/P3/art" || fail "P3: pictures"
-[ "$(sql "SELECT sum(images) FROM api_calls WHERE order_id = 'P3'")" = 25 ] || fail "P3: paid $(sql "SELECT sum(images) FROM api_calls WHERE order_id = 'P3'") pictures, want 25"
-ok "P3: a 500 deferred the order ($had pictures kept), the retry asked only the rest: 25 paid"
+[ "$(sql "SELECT sum(images) FROM api_calls WHERE order_id = 'P3' AND kind = 'image'")" = 25 ] || fail "P3: paid $(sql "SELECT sum(images) FROM api_calls WHERE order_id = 'P3'") pictures, want 25"
+[ "$(sql "SELECT count(*) FROM api_calls WHERE order_id = 'P3' AND kind = 'sheet'")" = 1 ] || fail "P3: sheet asked again on the retry"
+ok "P3: a 500 deferred the order, the retry asked only the rest: 25 pictures and 1 sheet paid"
 
-# --- below print resolution -----------------------------------------------------------------
-fake_ctl '{"mode": "small", "count": -1}'
+# --- below the floor -------------------------------------------------------------------
+fake_ctl '{"mode": "small", "count": -1, "endpoint": "edits"}'
 submit P4
 run_stage story
 run_stage art
 [ "$(where P4)" = failed ] || fail "P4 is in $(where P4): $(row P4)"
-failed_reason P4 | grep -q '937×1387 pixels, below the 1875×2775' || fail "P4: error.json: $(failed_reason P4)"
-ok "P4: an image below print resolution fails the order: art_low_res = refuse"
+failed_reason P4 | grep -q '512×768 pixels; the 1875×2775 page would print at 82 dpi, below art_min_dpi = 100' || fail "P4: error.json: $(failed_reason P4)"
+ok "P4: a 512×768 answer (82 dpi on the page) fails the order, both sizes named"
 
-openai_conf "openai_max_in_flight = 3" "art_low_res = upscale"
-fake_ctl '{"mode": "small", "count": 2}'
+openai_conf "openai_max_in_flight = 3" "art_low_res = refuse"
+fake_ctl '{"mode": "ok"}'
 submit P5
 run_stage story
 run_stage art
-[ "$(where P5)" = pdf ] || fail "P5 is in $(where P5): $(row P5)"
-pictures_ok "$SPOOL/pdf/P5/art" || fail "P5: pictures"
-[ "$(grep -c 'P5: .*upscaling the 937×1387 image' "$DLOG")" = 2 ] || fail "P5: no warning for the 2 upscaled pictures"
-ok "P5: art_low_res = upscale scales the small images up, with a warning"
+[ "$(where P5)" = failed ] || fail "P5 is in $(where P5): $(row P5)"
+failed_reason P5 | grep -q '1024×1536 pixels, below the 1875×2775 the page needs at 300 dpi (art_low_res = refuse)' || fail "P5: error.json: $(failed_reason P5)"
+ok "P5: art_low_res = refuse fails the order with both sizes"
+
+# --- a recurring companion gets a sheet of its own ----------------------------------------
+openai_conf "openai_max_in_flight = 3"
+submit P6
+run_stage story
+comp=$(python3 - "$SPOOL/art/P6/story.json" <<'PY'
+import json, sys
+p = sys.argv[1]
+story = json.load(open(p))
+word = story["pages"][0]["scene"]["companions"][0]
+for page in story["pages"]:
+    page["scene"]["companions"] = [word]
+json.dump(story, open(p, "w"), ensure_ascii=False)
+print(word)
+PY
+)
+g0=$(fake_stat generations); e0=$(fake_stat edits)
+run_stage art
+[ "$(where P6)" = pdf ] || fail "P6 is in $(where P6): $(row P6) $(tail -3 "$DLOG")"
+[ $(( $(fake_stat generations) - g0 )) = 2 ] || fail "P6: $(( $(fake_stat generations) - g0 )) sheets, want the child's and the companion's"
+curl -fsS "http://127.0.0.1:$OPENAI_PORT/__stats" > "$TESTTMP/stats.json"
+python3 - "$TESTTMP/stats.json" "$SPOOL/pdf/P6/art" "$e0" "${comp//_/ }" <<'PY' || fail "P6: the edits calls did not carry both sheets"
+import hashlib, json, sys
+stats, art, first, comp = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+want = [hashlib.sha256(open("%s/%s" % (art, f), "rb").read()).hexdigest()
+        for f in ("character.png", "companion.png")]
+log = stats["edit_log"][first:]
+assert len(log) == 25, len(log)
+for e in log:
+    assert e["sheets"] == want and e["filenames"] == ["character.png", "companion.png"], e
+    assert "Input image 2 is the character sheet of the companion, %s" % comp in e["prompt"], e["prompt"]
+PY
+ok "P6: a companion on every page ($comp): its own sheet, both sheets as image[] in the 25 edits calls"
 
 openai_key_not_logged

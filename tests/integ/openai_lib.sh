@@ -40,7 +40,7 @@ openai_conf() {
     "openai_base_url = http://127.0.0.1:$OPENAI_PORT/v1" \
     "openai_api_key_file = $TESTTMP/openai.key" \
     "openai_connect_timeout = 2" "openai_timeout = 10" "openai_rpm = 100000" \
-    "openai_image_size = 1875x2775" "trim = 6x9" "max_attempts = 3" "$@"
+    "trim = 6x9" "max_attempts = 3" "$@"
   "$BUILD/storypress" -c "$CONF" migrate >>"$DLOG" 2>&1 || fail "migrate: $(tail -5 "$DLOG")"
   # A daemon's start makes the spool's skeleton.
   "$BUILD/storypress-incoming" -c "$CONF" --once 2>>"$DLOG" || fail "incoming --once: $(tail -5 "$DLOG")"
@@ -66,10 +66,10 @@ submit() {
   [ -f "$SPOOL/story/$id/order.json" ] || fail "$id not in story/: $(tail -5 "$DLOG")"
 }
 
-# run_stage story|art: one pass of the real daemon.
+# run_stage story|art: one pass of the real daemon (at most RUN_STAGE_TIMEOUT s, 120).
 run_stage() {
   echo "--- storypress-$1 --once" >>"$DLOG"
-  timeout 120 "$BUILD/storypress-$1" -c "$CONF" --once 2>>"$DLOG" || true
+  timeout "${RUN_STAGE_TIMEOUT:-120}" "$BUILD/storypress-$1" -c "$CONF" --once 2>>"$DLOG" || true
 }
 
 # where ID: the spool directory the order is in now.

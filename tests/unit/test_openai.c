@@ -247,7 +247,18 @@ test_classify_table(void **state)
             (t[i].never && strstr(v.reason, t[i].never)))
             fail_msg("row %zu (HTTP %ld): got %s, wait %ld, \"%s\"", i, t[i].status,
                      err_kind_name(v.kind), v.wait_s, v.reason);
+        /* Only a policy refusal is "blocked": the art stage softens the prompt once. */
+        if (v.blocked != (strcmp(t[i].words, "content policy") == 0))
+            fail_msg("row %zu (HTTP %ld): blocked %d", i, t[i].status, v.blocked);
     }
+    /* What gpt-image models answer a prompt their safety system refuses. */
+    struct openai_verdict v;
+    openai_classify(400, "{\"error\":{\"message\":\"Your request was rejected by the safety "
+                         "system.\",\"type\":\"image_generation_user_error\",\"param\":null,"
+                         "\"code\":\"moderation_blocked\"}}", -1, -1, &v);
+    assert_int_equal(v.kind, ERR_PERMANENT);
+    assert_int_equal(v.blocked, 1);
+    assert_non_null(strstr(v.reason, "blocked by its content policy (HTTP 400)"));
 }
 
 static void
