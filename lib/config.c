@@ -133,6 +133,11 @@ static const struct config_key config_keys[] = {
     {"openai_price_output_mtok", CT_DOUBLE, "1.60", NULL,
      "price of a million output tokens, USD"},
     {"openai_price_image", CT_DOUBLE, "0.04", NULL, "price of one image, USD"},
+    /* the proof */
+    {"proof_required", CT_BOOL, "no", NULL,
+     "stop every book in proof/ after pdf until it is approved (an order may ask with book.proof)"},
+    {"max_redos", CT_INT, "3", "0:100", "redos of pages an order in proof may have"},
+    {"proof_dpi", CT_INT, "60", "20:150", "resolution of the proof's JPEG previews, dots per inch"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

@@ -132,6 +132,22 @@ const struct tool_cmd tool_cmds[] = {
      "logged.  Runs until stopped (storypress-webhook.service), woken by the\n"
      "transitions' NOTIFY; --once delivers what is pending and exits (1 when the\n"
      "receiver could not be reached).  It never holds up an order."},
+    {"approve", cmd_approve, "approve ID...", "send proofed orders on to print",
+     "Moves each order waiting in proof/ to print/: its book is printed as the\n"
+     "proof shows it.  An order not in proof/ is refused, saying where it is."},
+    {"redo", cmd_redo, "redo ID --page N [--page M...] [--text FILE|-] [--art] [--json]",
+     "make some pages of a proof again",
+     "Makes the story pages named by --page again: --text replaces their text\n"
+     "with the text of FILE (- for standard input; at most 600 characters),\n"
+     "--art draws their pictures again (art_provider; a remote one is paid and\n"
+     "costed like any call).  Every other picture keeps its bytes.  The new\n"
+     "book (pictures, story.json, PDFs, previews) is built aside and swapped in\n"
+     "at once, so an interrupted redo leaves the old book or the new one, never\n"
+     "a mix.  The order stays in proof/.  At most max_redos redos per order;\n"
+     "each is recorded with its cost (table proof_redos)."},
+    {"reject", cmd_reject, "reject ID... --reason TEXT", "fail proofed orders",
+     "Moves each order waiting in proof/ to failed/ with error.json saying it\n"
+     "was rejected at proof, by whom and why.  It is never printed."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
