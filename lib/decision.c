@@ -35,6 +35,14 @@ decision_add(struct order_errors *errs, const char *fmt, ...)
 static char *
 decision_quote(const char *s)
 {
+    /* A plain key is shown as it is, as order.c does: "colour: unknown field". */
+    size_t plain = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    if (s[plain] == 0 && plain > 0 && plain <= 40) {
+        char *c = strdup(s);
+        if (!c)
+            abort();
+        return c;
+    }
     json_t *j = json_string(s);
     char *q = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII) : NULL;
     json_decref(j);
