@@ -48,9 +48,9 @@ static const char stats_stages_sql[] =
     " SELECT stage, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY secs),"
     "        percentile_cont(0.95) WITHIN GROUP (ORDER BY secs)"
     " FROM s WHERE secs IS NOT NULL AND at >= to_timestamp($1::double precision)"
-    "   AND stage IN ('incoming', 'story', 'art', 'pdf', 'print')"
+    "   AND stage IN ('incoming', 'story', 'art', 'pdf', 'proof', 'print')"
     " GROUP BY stage"
-    " ORDER BY array_position(ARRAY['incoming', 'story', 'art', 'pdf', 'print'], stage)";
+    " ORDER BY array_position(ARRAY['incoming', 'story', 'art', 'pdf', 'proof', 'print'], stage)";
 
 static const char stats_api_sql[] =
     "SELECT provider, kind, count(*), coalesce(sum(cost), 0)::float8 FROM api_calls"
