@@ -245,7 +245,10 @@ proof_publish(const struct config *cfg, const char *id, const char *dir, json_t 
         rc = fsu_copy_file(src, dst, e);
         if (rc == 0 && chmod(dst, 0644) < 0)
             rc = err_errno(e, errno, "chmod %s", dst);
-        if (asprintf(&url, "%s/%s/%s", purl, strrchr(sub, '/') + 1, base) < 0)
+        size_t ul = strlen(purl);
+        while (ul > 0 && purl[ul - 1] == '/') /* as print_lulu.c: no "//" */
+            ul--;
+        if (asprintf(&url, "%.*s/%s/%s", (int)ul, purl, strrchr(sub, '/') + 1, base) < 0)
             abort();
         json_array_append_new(urls, json_string(url));
         free(url);
