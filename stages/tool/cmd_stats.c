@@ -10,7 +10,9 @@
  *     the window;
  *   - API calls and their cost, by provider and kind, in total, and per book
  *     (the cost of the orders that reached done/ in the window, over them);
- *   - failures by reason (detail->>'error' of the moves to failed).
+ *   - failures by reason (detail->>'error' of the moves to failed);
+ *   - the proof: books proofed, approved, rejected, and the redos (pages,
+ *     pictures drawn again, their cost).
  * The figures are computed by PostgreSQL (percentile_cont), so that stats
  * over months do not pull every event into this process.
  */
@@ -68,6 +70,20 @@ static const char stats_failures_sql[] =
     "SELECT coalesce(detail->>'error', '(no reason recorded)'), count(*) FROM order_events"
     " WHERE to_state = 'failed' AND at >= to_timestamp($1::double precision)"
     " GROUP BY 1 ORDER BY 2 DESC, 1";
+
+/* The proof: redos (pages, pictures drawn again, cost) and decisions. */
+static const char stats_proof_sql[] =
+    "SELECT (SELECT count(*) FROM proof_redos WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(cardinality(pages)), 0) FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(images), 0) FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(cost), 0)::float8 FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       count(*) FILTER (WHERE to_state = 'proof'),"
+    "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'print'),"
+    "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'failed')"
+    " FROM order_events WHERE at >= to_timestamp($1::double precision)";
 
 /* "45s", "12m30s", "3h05m", "2d04h": a duration in a few characters. */
 static const char *
@@ -135,7 +151,9 @@ cmd_stats(struct tool *t, int argc, char **argv)
     PGresult *api = stages ? stats_query(t, stats_api_sql, sbuf) : NULL;
     PGresult *books = api ? stats_query(t, stats_books_sql, sbuf) : NULL;
     PGresult *fails = books ? stats_query(t, stats_failures_sql, sbuf) : NULL;
-    if (!fails) {
+    PGresult *proof = fails ? stats_query(t, stats_proof_sql, sbuf) : NULL;
+    if (!proof) {
+        PQclear(fails);
         PQclear(days);
         PQclear(stages);
         PQclear(api);
@@ -182,12 +200,23 @@ cmd_stats(struct tool *t, int argc, char **argv)
             json_array_append_new(jf, json_pack("{s:s, s:I}", "reason", PQgetvalue(fails, i, 0),
                                                 "count",
                                                 (json_int_t)atol(PQgetvalue(fails, i, 1))));
-        tool_print_json(json_pack(
+        json_t *out = json_pack(
             "{s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:f, s:o, s:I, s:f}, s:o}", "since",
             (json_int_t)since, "days", jd, "total", "received", (json_int_t)tot[0], "done",
             (json_int_t)tot[1], "failed", (json_int_t)tot[2], "rejected", (json_int_t)tot[3],
             "stages", js, "api", "calls", (json_int_t)api_calls, "cost", api_cost, "by", ja,
-            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf));
+            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf);
+        json_object_set_new(
+            out, "proof",
+            json_pack("{s:I, s:I, s:I, s:f, s:I, s:I, s:I}", "redos",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 0)), "pages_redone",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 1)), "pictures_redrawn",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 2)), "redo_cost",
+                      strtod(PQgetvalue(proof, 0, 3), NULL), "proofs",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 4)), "approved",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 5)), "rejected",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 6))));
+        tool_print_json(out);
     } else {
         printf("storypress stats since %s\n\n", sdate);
         printf("%-12s %9s %7s %7s %9s\n", "DAY (UTC)", "RECEIVED", "DONE", "FAILED", "REJECTED");
@@ -223,7 +252,14 @@ cmd_stats(struct tool *t, int argc, char **argv)
             printf("%7s  %.200s\n", PQgetvalue(fails, i, 1), PQgetvalue(fails, i, 0));
         if (PQntuples(fails) == 0)
             printf("(none)\n");
+
+        printf("\nPROOF  %s proofs, %s approved, %s rejected; %s redos of %s pages, %s pictures "
+               "redrawn, %.4f USD\n",
+               PQgetvalue(proof, 0, 4), PQgetvalue(proof, 0, 5), PQgetvalue(proof, 0, 6),
+               PQgetvalue(proof, 0, 0), PQgetvalue(proof, 0, 1), PQgetvalue(proof, 0, 2),
+               strtod(PQgetvalue(proof, 0, 3), NULL));
     }
+    PQclear(proof);
     PQclear(days);
     PQclear(stages);
     PQclear(api);

@@ -91,3 +91,12 @@ timeout 120 "$tool" run --once 2>>"$TESTTMP/run.log"
 [ -d "$SPOOL/proof/D2" ] || fail "D2 moved"
 "$tool" fsck >/dev/null || fail "fsck found differences"
 ok "approve and reject by drop: D1 printed, D3 failed with the shop's reason; fsck clean"
+# stats and metrics know the proof.
+"$tool" stats --json > "$TESTTMP/stats.json" || fail "stats"
+python3 -c 'import json,sys; p=json.load(open(sys.argv[1]))["proof"]
+assert (p["proofs"], p["approved"], p["rejected"], p["redos"], p["pages_redone"]) == (3, 1, 1, 1, 2), p' "$TESTTMP/stats.json" ||
+  fail "stats: $(cat "$TESTTMP/stats.json")"
+"$tool" metrics --output - > "$TESTTMP/metrics.txt" || fail "metrics"
+grep -qx 'storypress_spool_entries{dir="proof"} 1' "$TESTTMP/metrics.txt" || fail "metrics: proof/ not counted"
+grep -qx 'storypress_proof_redos_total 1' "$TESTTMP/metrics.txt" || fail "metrics: redos not counted"
+ok "stats and metrics count the proofs, decisions and redos"
