@@ -46,7 +46,7 @@ done
 [ "$killed" -ge 3 ] || fail "only $killed redos were killed in flight"
 # The next redo sweeps the scratch and succeeds.
 "$tool" redo C1 --page 3 --art >/dev/null || fail "redo after the kills"
-ls -a "$SPOOL/proof" | grep -q '^\.redo-' && fail "scratch left after a redo"
+grep -q '^\.redo-' <<<"$(ls -a "$SPOOL/proof")" && fail "scratch left after a redo"
 consistent || fail "the last book is not consistent"
 "$tool" fsck >/dev/null || fail "fsck found differences"
 ok "$killed redos killed in flight: old book $old times, new book $new times, never a mix"

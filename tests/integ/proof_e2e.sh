@@ -22,7 +22,7 @@ timeout 300 "$tool" run --once 2>"$TESTTMP/run.log" || { tail "$TESTTMP/run.log"
 d=$SPOOL/proof/P1
 [ -d "$d" ] || { "$tool" list; fail "P1 is not in proof/"; }
 [ -d "$SPOOL/done/P2" ] || fail "P2 (no proof) did not go through to done/"
-"$tool" status | grep -q '^proof' || fail "status does not show proof: $("$tool" status)"
+grep -q '^proof' <<<"$("$tool" status)" || fail "status does not show proof: $("$tool" status)"
 
 # Previews: one per PDF page, in order, matching the PDF's pixels.
 pages=$(pdfinfo "$d/interior.pdf" | awk '/^Pages:/ {print $2}')
@@ -90,7 +90,7 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert "purple owl"
   fail "story.json: page 3 not the only one changed"
 [ "$(sql "SELECT count(*) FROM proof_redos WHERE order_id='P1' AND pages='{3}' AND new_text AND NOT new_art")" = 1 ] ||
   fail "the redo is not recorded"
-ls -a "$SPOOL/proof" | grep -q '^\.redo-' && fail "scratch left in proof/"
+grep -q '^\.redo-' <<<"$(ls -a "$SPOOL/proof")" && fail "scratch left in proof/"
 ok "redo of page 3: one page's text changed, every picture byte for byte the same"
 
 # An art redo redraws only its page.
