@@ -34,7 +34,7 @@ const struct tool_cmd tool_cmds[] = {
     {"list", cmd_list, "list [DIR] [--json]",
      "the orders in one directory (default: every directory)",
      "One line per order: directory, id, age, attempts and last error from the\n"
-     "database.  DIR is one of incoming story art pdf print done failed rejected hold."},
+     "database.  DIR is one of incoming story art pdf proof print done failed rejected hold."},
     {"show", cmd_show, "show ID [--json]", "one order: where it is, its history, costs, files",
      "Prints where the order is in the spool, its row in the database, every event\n"
      "of its history, its API calls with their cost and the total, its print job,\n"
