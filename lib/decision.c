@@ -36,7 +36,8 @@ static char *
 decision_quote(const char *s)
 {
     /* A plain key is shown as it is, as order.c does: "colour: unknown field". */
-    size_t plain = strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+    size_t plain =
+        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
     if (s[plain] == 0 && plain > 0 && plain <= 40) {
         char *c = strdup(s);
         if (!c)
@@ -100,8 +101,10 @@ decision_text(const json_t *v, const char *field, size_t min, size_t max,
         gunichar c = g_utf8_get_char(p);
         if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 ||
             (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
-            decision_add(errs, "%s: must not contain control or bidirectional characters "
-                         "(U+%04X)", field, (unsigned)c);
+            decision_add(errs,
+                         "%s: must not contain control or bidirectional characters "
+                         "(U+%04X)",
+                         field, (unsigned)c);
             g_free(norm);
             return NULL;
         }
@@ -113,7 +116,8 @@ decision_text(const json_t *v, const char *field, size_t min, size_t max,
         return NULL;
     }
     if (chars > max) {
-        decision_add(errs, "%s: too long: %zu characters, at most %zu", field, chars, max);
+        decision_add(errs, "%s: too long: %zu characters, at most %zu", field, chars,
+                     max);
         g_free(norm);
         return NULL;
     }
@@ -129,15 +133,19 @@ decision_pages(const json_t *v, struct decision *d, struct order_errors *errs)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 ||
         json_array_size(v) > DECISION_MAX_PAGES) {
-        decision_add(errs, "pages: must be an array of 1 to %d page numbers", DECISION_MAX_PAGES);
+        decision_add(errs, "pages: must be an array of 1 to %d page numbers",
+                     DECISION_MAX_PAGES);
         return;
     }
     size_t i;
     json_t *p;
-    json_array_foreach(v, i, p) {
-        if (!json_is_integer(p) || json_integer_value(p) < 1 || json_integer_value(p) > 1000) {
+    json_array_foreach(v, i, p)
+    {
+        if (!json_is_integer(p) || json_integer_value(p) < 1 ||
+            json_integer_value(p) > 1000) {
             char *q = json_dumps(p, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-            decision_add(errs, "pages[%zu]: must be a story page number from 1, got %.40s", i,
+            decision_add(errs,
+                         "pages[%zu]: must be a story page number from 1, got %.40s", i,
                          q ? q : "?");
             free(q);
             continue;
@@ -159,7 +167,8 @@ decision_parse(const char *buf, size_t len, struct decision *d, struct order_err
     memset(d, 0, sizeof *d);
     size_t before = errs->count;
     if (len > ORDER_MAX_BYTES) {
-        decision_add(errs, "decision: too large: %zu bytes, at most %d", len, ORDER_MAX_BYTES);
+        decision_add(errs, "decision: too large: %zu bytes, at most %d", len,
+                     ORDER_MAX_BYTES);
         return -1;
     }
     decision_skip_bom(&buf, &len);
@@ -173,7 +182,8 @@ decision_parse(const char *buf, size_t len, struct decision *d, struct order_err
         if (root)
             decision_add(errs, "decision: must be a JSON object");
         else
-            decision_add(errs, "decision: line %d, column %d: %s", je.line, je.column, je.text);
+            decision_add(errs, "decision: line %d, column %d: %s", je.line, je.column,
+                         je.text);
         json_decref(root);
         return -1;
     }
@@ -193,13 +203,15 @@ decision_parse(const char *buf, size_t len, struct decision *d, struct order_err
     d->kind = ki < 0 ? DECISION_APPROVE : (enum decision_kind)ki;
     /* Which fields each kind takes. */
     static const char *const approve_f[] = {"decision", "order_id", NULL};
-    static const char *const redo_f[] = {"decision", "order_id", "pages", "text", "art", NULL};
+    static const char *const redo_f[] = {"decision", "order_id", "pages",
+                                         "text",     "art",      NULL};
     static const char *const reject_f[] = {"decision", "order_id", "reason", NULL};
     static const char *const all_f[] = {"pages", "text", "art", "reason", NULL};
     const char *const *mine = ki == 1 ? redo_f : ki == 2 ? reject_f : approve_f;
     const char *key;
     json_t *v;
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         int ok = 0, other = 0;
         for (int i = 0; mine[i]; i++)
             ok |= strcmp(key, mine[i]) == 0;
@@ -219,13 +231,16 @@ decision_parse(const char *buf, size_t len, struct decision *d, struct order_err
         decision_add(errs, "order_id: missing");
     else if (!json_is_string(id) || !spool_id_ok(json_string_value(id))) {
         char *q = json_dumps(id, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-        decision_add(errs, "order_id: must be 1 to 64 of A-Z a-z 0-9 . _ - (not starting "
-                     "with a dot), got %.40s", q ? q : "?");
+        decision_add(errs,
+                     "order_id: must be 1 to 64 of A-Z a-z 0-9 . _ - (not starting "
+                     "with a dot), got %.40s",
+                     q ? q : "?");
         free(q);
     } else if (!(d->order_id = strdup(json_string_value(id))))
         abort();
     if (ki == 1) {
-        const json_t *pages = json_object_get(root, "pages"), *text = json_object_get(root, "text"),
+        const json_t *pages = json_object_get(root, "pages"),
+                     *text = json_object_get(root, "text"),
                      *art = json_object_get(root, "art");
         if (!pages)
             decision_add(errs, "pages: missing (the story pages to make again)");
@@ -236,8 +251,10 @@ decision_parse(const char *buf, size_t len, struct decision *d, struct order_err
         if (art && !json_is_boolean(art))
             decision_add(errs, "art: must be true or false");
         d->art = json_is_true(art);
-        if ((!text || json_is_null(text)) && !json_is_true(art) && (!art || json_is_boolean(art)))
-            decision_add(errs, "text: missing (a redo changes the text, the pictures or both: "
+        if ((!text || json_is_null(text)) && !json_is_true(art) &&
+            (!art || json_is_boolean(art)))
+            decision_add(errs,
+                         "text: missing (a redo changes the text, the pictures or both: "
                          "give text, \"art\": true, or both)");
     } else if (ki == 2) {
         const json_t *reason = json_object_get(root, "reason");

@@ -45,7 +45,8 @@ struct decision {
 int decision_is(const char *buf, size_t len);
 
 /* Parses and checks a decision.  0, or -1 with every problem in errs. */
-int decision_parse(const char *buf, size_t len, struct decision *d, struct order_errors *errs);
+int decision_parse(const char *buf, size_t len, struct decision *d,
+                   struct order_errors *errs);
 void decision_free(struct decision *d);
 
 /* Carries it out (lib/proof.h); by names who asked, for the history.  An

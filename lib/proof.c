@@ -162,7 +162,8 @@ proof_render_all(const char *dir, const char *out, int dpi, int *npages, struct 
             break;
         }
         if (!sheet) {
-            int pw = cairo_image_surface_get_width(s), ph = cairo_image_surface_get_height(s);
+            int pw = cairo_image_surface_get_width(s),
+                ph = cairo_image_surface_get_height(s);
             int cell_w = PROOF_THUMB_PX + 8;
             int cell_h = (int)ceil((double)PROOF_THUMB_PX * ph / pw) + 28;
             int rows = (n + PROOF_COLUMNS - 1) / PROOF_COLUMNS;
@@ -174,7 +175,8 @@ proof_render_all(const char *dir, const char *out, int dpi, int *npages, struct 
         }
         int cell_w = cairo_image_surface_get_width(sheet) / PROOF_COLUMNS;
         int rows = (n + PROOF_COLUMNS - 1) / PROOF_COLUMNS;
-        proof_contact_cell(cr, s, i, cell_w, cairo_image_surface_get_height(sheet) / rows);
+        proof_contact_cell(cr, s, i, cell_w,
+                           cairo_image_surface_get_height(sheet) / rows);
         char name[32], *p;
         snprintf(name, sizeof name, "page-%02d.jpg", i + 1);
         p = fsu_join(out, name);
@@ -201,9 +203,8 @@ proof_render_all(const char *dir, const char *out, int dpi, int *npages, struct 
     free(path);
     if (!doc)
         return -1;
-    cairo_surface_t *s = poppler_document_get_n_pages(doc) >= 1
-                             ? proof_render_page(doc, 0, dpi, e)
-                             : NULL;
+    cairo_surface_t *s =
+        poppler_document_get_n_pages(doc) >= 1 ? proof_render_page(doc, 0, dpi, e) : NULL;
     if (!s && poppler_document_get_n_pages(doc) < 1)
         err_set(e, ERR_PERMANENT, "cover.pdf: no page");
     g_object_unref(doc);
@@ -225,7 +226,8 @@ proof_publish(const struct config *cfg, const char *id, const char *dir, json_t 
 {
     if (strcmp(config_str(cfg, "print_provider"), "lulu") != 0)
         return 0;
-    const char *pdir = config_str(cfg, "lulu_publish_dir"), *purl = config_str(cfg, "lulu_publish_url");
+    const char *pdir = config_str(cfg, "lulu_publish_dir"),
+               *purl = config_str(cfg, "lulu_publish_url");
     if (!*pdir || !*purl)
         return 0; /* the print stage refuses this configuration itself */
     char *uuid = g_uuid_string_random(), *sub = NULL;
@@ -236,7 +238,8 @@ proof_publish(const struct config *cfg, const char *id, const char *dir, json_t 
     json_t *urls = json_array(), *files = json_object_get(listing, "files");
     size_t i;
     json_t *f;
-    json_array_foreach(files, i, f) {
+    json_array_foreach(files, i, f)
+    {
         if (rc < 0)
             break;
         const char *rel = json_string_value(f), *base = strrchr(rel, '/');
@@ -321,8 +324,8 @@ proof_previews(const struct config *cfg, const char *id, const char *dir,
 static int
 proof_lock(struct spool *sp, struct err *e)
 {
-    int fd = openat(sp->dirfd[ST_PROOF], ".lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                    0644);
+    int fd = openat(sp->dirfd[ST_PROOF], ".lock",
+                    O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
         return err_errno(e, errno, "proof/.lock");
     while (flock(fd, LOCK_EX) < 0) {
@@ -352,7 +355,8 @@ proof_sweep_locked(struct spool *sp)
             continue;
         char *p = spool_entry_path(sp, ST_PROOF, de->d_name);
         if (fsu_remove_tree(p, NULL) == 0) {
-            log_order(LOG_NOTICE, de->d_name + 6, "proof: removed what an interrupted redo left");
+            log_order(LOG_NOTICE, de->d_name + 6,
+                      "proof: removed what an interrupted redo left");
             removed++;
         }
         free(p);
@@ -381,7 +385,8 @@ proof_find(struct spool *sp, const char *id, char **path, struct err *e)
     if (!spool_id_ok(id))
         return err_set(e, ERR_INVALID, "order_id: \"%.64s\" is not an order id", id);
     struct stat st;
-    if (fstatat(sp->dirfd[ST_PROOF], id, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstatat(sp->dirfd[ST_PROOF], id, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISDIR(st.st_mode)) {
         *path = spool_entry_path(sp, ST_PROOF, id);
         return 0;
     }
@@ -434,8 +439,9 @@ proof_reject(struct spool *sp, struct db *db, const char *worker, const char *id
         char *why = NULL;
         if (asprintf(&why, "rejected at proof by %s: %s", by, reason) < 0)
             abort();
-        json_t *ej = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "order_id", id, "stage",
-                               "proof", "error", why, "attempts", 0, "worker", worker, "at", at);
+        json_t *ej =
+            json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "order_id", id, "stage", "proof",
+                      "error", why, "attempts", 0, "worker", worker, "at", at);
         char *text = json_dumps(ej, JSON_INDENT(2));
         json_decref(ej);
         if (!text)
@@ -443,7 +449,8 @@ proof_reject(struct spool *sp, struct db *db, const char *worker, const char *id
         rc = fsu_write_atomic(path, "error.json", text, strlen(text), e);
         free(text);
         if (rc == 0) {
-            json_t *d = json_pack("{s:s, s:s, s:s}", "action", "reject", "by", by, "error", why);
+            json_t *d =
+                json_pack("{s:s, s:s, s:s}", "action", "reject", "by", by, "error", why);
             rc = transit_move(sp, db, worker, id, path, ST_PROOF, ST_FAILED, d, e);
             json_decref(d);
         }
@@ -492,9 +499,9 @@ static double
 proof_api_cost(struct db *db, const char *id, struct err *e)
 {
     const char *p[] = {id};
-    PGresult *r = db_exec(db, e,
-                          "SELECT coalesce(sum(cost), 0)::float8 FROM api_calls WHERE order_id = $1",
-                          1, p);
+    PGresult *r = db_exec(
+        db, e, "SELECT coalesce(sum(cost), 0)::float8 FROM api_calls WHERE order_id = $1",
+        1, p);
     if (!r)
         return -1;
     double c = strtod(PQgetvalue(r, 0, 0), NULL);
@@ -506,7 +513,8 @@ static long
 proof_redos_done(struct db *db, const char *id, struct err *e)
 {
     const char *p[] = {id};
-    PGresult *r = db_exec(db, e, "SELECT count(*) FROM proof_redos WHERE order_id = $1", 1, p);
+    PGresult *r =
+        db_exec(db, e, "SELECT count(*) FROM proof_redos WHERE order_id = $1", 1, p);
     if (!r)
         return -1;
     long n = atol(PQgetvalue(r, 0, 0));
@@ -577,10 +585,11 @@ proof_redraw(const struct config *cfg, struct db *db, const char *id, const json
     art_character_from_order(order, &ch);
     for (size_t i = 0; i < rq->npages; i++) {
         int n = rq->pages[i];
-        const json_t *scene = json_object_get(json_array_get(pages, (size_t)n - 1), "scene");
-        cairo_surface_t *s = art_builtin_draw(&ch, scene, style ? style : "watercolour",
-                                              g.art_w_px, g.art_h_px,
-                                              proof_seed(id, n, redo), e);
+        const json_t *scene =
+            json_object_get(json_array_get(pages, (size_t)n - 1), "scene");
+        cairo_surface_t *s =
+            art_builtin_draw(&ch, scene, style ? style : "watercolour", g.art_w_px,
+                             g.art_h_px, proof_seed(id, n, redo), e);
         if (!s)
             return -1;
         char name[32], *p;
@@ -608,13 +617,14 @@ proof_record(struct db *db, const char *id, const struct proof_redo *rq, long im
     char nimg[24], ncost[40];
     snprintf(nimg, sizeof nimg, "%ld", images);
     snprintf(ncost, sizeof ncost, "%.6f", cost);
-    const char *p[] = {id, rq->by, pages->str, rq->text ? "t" : "f", rq->art ? "t" : "f",
-                       nimg, ncost};
-    PGresult *r = db_exec(db, e,
-                          "INSERT INTO proof_redos (order_id, by, pages, new_text, new_art,"
-                          " images, cost) VALUES ($1, $2, $3::integer[], $4::boolean,"
-                          " $5::boolean, $6::integer, $7::numeric)",
-                          7, p);
+    const char *p[] = {
+        id, rq->by, pages->str, rq->text ? "t" : "f", rq->art ? "t" : "f", nimg, ncost};
+    PGresult *r =
+        db_exec(db, e,
+                "INSERT INTO proof_redos (order_id, by, pages, new_text, new_art,"
+                " images, cost) VALUES ($1, $2, $3::integer[], $4::boolean,"
+                " $5::boolean, $6::integer, $7::numeric)",
+                7, p);
     g_string_free(pages, TRUE);
     if (!r)
         return -1;
@@ -623,8 +633,9 @@ proof_record(struct db *db, const char *id, const struct proof_redo *rq, long im
 }
 
 static int
-proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, const char *id,
-                  const struct proof_redo *rq, json_t **result, struct err *e)
+proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db,
+                  const char *id, const struct proof_redo *rq, json_t **result,
+                  struct err *e)
 {
     char *path = NULL, *scratch = NULL, *name = NULL, *art = NULL;
     json_t *order = NULL, *story = NULL, *listing = NULL;
@@ -633,7 +644,8 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
         goto out;
     rc = -1;
     if (rq->npages == 0 || (!rq->text && !rq->art)) {
-        err_set(e, ERR_INVALID, "redo: name the pages and what to change (new text, new art)");
+        err_set(e, ERR_INVALID,
+                "redo: name the pages and what to change (new text, new art)");
         goto out;
     }
     if (!(order = proof_load_json(path, "order.json", e)) ||
@@ -642,8 +654,10 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
     size_t n = json_array_size(json_object_get(story, "pages"));
     for (size_t i = 0; i < rq->npages; i++)
         if (rq->pages[i] < 1 || (size_t)rq->pages[i] > n) {
-            err_set(e, ERR_INVALID, "pages[%zu]: page %d is out of range: the book has %zu "
-                    "story pages", i, rq->pages[i], n);
+            err_set(e, ERR_INVALID,
+                    "pages[%zu]: page %d is out of range: the book has %zu "
+                    "story pages",
+                    i, rq->pages[i], n);
             goto out;
         }
     long done = proof_redos_done(db, id, e);
@@ -651,8 +665,10 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
         goto out;
     long max = config_int(cfg, "max_redos");
     if (done >= max) {
-        err_set(e, ERR_INVALID, "order_id: %s has had %ld redo%s, the most an order may have "
-                "(max_redos = %ld)", id, done, done == 1 ? "" : "s", max);
+        err_set(e, ERR_INVALID,
+                "order_id: %s has had %ld redo%s, the most an order may have "
+                "(max_redos = %ld)",
+                id, done, done == 1 ? "" : "s", max);
         goto out;
     }
     if (asprintf(&name, ".redo-%s", id) < 0)
@@ -662,7 +678,8 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
         goto out;
     if (rq->text) {
         for (size_t i = 0; i < rq->npages; i++) {
-            json_t *pg = json_array_get(json_object_get(story, "pages"), (size_t)rq->pages[i] - 1);
+            json_t *pg =
+                json_array_get(json_object_get(story, "pages"), (size_t)rq->pages[i] - 1);
             json_object_set_new(pg, "text", json_string(rq->text));
         }
         if (story_validate(story, order, e) < 0) {
@@ -696,7 +713,8 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
     if (proof_record(db, id, rq, rq->art ? (long)rq->npages : 0, after - before, e) < 0)
         goto out;
     /* The swap: one rename exchanges the two folders. */
-    if (renameat2(sp->dirfd[ST_PROOF], name, sp->dirfd[ST_PROOF], id, RENAME_EXCHANGE) < 0) {
+    if (renameat2(sp->dirfd[ST_PROOF], name, sp->dirfd[ST_PROOF], id, RENAME_EXCHANGE) <
+        0) {
         err_errno(e, errno, "proof/%s: cannot swap the new book in", id);
         goto out;
     }
@@ -706,14 +724,16 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db, con
     json_t *pages = json_array();
     for (size_t i = 0; i < rq->npages; i++)
         json_array_append_new(pages, json_integer(rq->pages[i]));
-    log_order(LOG_NOTICE, id, "proof: redo %ld of %zu page%s (%s%s%s), cost %.4f, back in proof/",
+    log_order(LOG_NOTICE, id,
+              "proof: redo %ld of %zu page%s (%s%s%s), cost %.4f, back in proof/",
               done + 1, rq->npages, rq->npages == 1 ? "" : "s", rq->text ? "text" : "",
               rq->text && rq->art ? " and " : "", rq->art ? "art" : "", after - before);
     if (result)
-        *result = json_pack("{s:o, s:b, s:b, s:I, s:f, s:I, s:O}", "pages", pages, "new_text",
-                            rq->text != NULL, "new_art", rq->art, "images",
-                            (json_int_t)(rq->art ? rq->npages : 0), "cost", after - before,
-                            "redo", (json_int_t)done + 1, "proof", listing);
+        *result =
+            json_pack("{s:o, s:b, s:b, s:I, s:f, s:I, s:O}", "pages", pages, "new_text",
+                      rq->text != NULL, "new_art", rq->art, "images",
+                      (json_int_t)(rq->art ? rq->npages : 0), "cost", after - before,
+                      "redo", (json_int_t)done + 1, "proof", listing);
     else
         json_decref(pages);
 out:

@@ -67,7 +67,10 @@ static const struct stage_ops pdf_ops = {
     "    padded to the binding's page count) and cover.pdf (back, spine, front), to\n"
     "    the trim, bleed and spine of the order's book, with every font embedded and\n"
     "    the pictures' JPEG bytes as the art stage wrote them.  Layout, font and the\n"
-    "    smallest text size come from the configuration (layout, font, min_font_size).",
+    "    smallest text size come from the configuration (layout, font, min_font_size).\n"
+    "    A book that wants a proof (book.proof, or proof_required) gets JPEG previews\n"
+    "    of its pages, its cover and a contact sheet (proof/ in its folder, at\n"
+    "    proof_dpi) and goes to proof/ instead of print/.",
     NULL,
     pdf_handle,
     NULL,

@@ -169,11 +169,12 @@ cmd_redo(struct tool *t, int argc, char **argv)
     if (json) {
         tool_print_json(result);
     } else {
-        printf("%s: redo %lld: %zu page%s made again (%s%s%s), cost %.4f; back in proof/\n", id,
-               (long long)json_integer_value(json_object_get(result, "redo")), npages,
-               npages == 1 ? "" : "s", text || textfile ? "text" : "",
-               textfile && art ? " and " : "", art ? "pictures" : "",
-               json_real_value(json_object_get(result, "cost")));
+        printf(
+            "%s: redo %lld: %zu page%s made again (%s%s%s), cost %.4f; back in proof/\n",
+            id, (long long)json_integer_value(json_object_get(result, "redo")), npages,
+            npages == 1 ? "" : "s", text || textfile ? "text" : "",
+            textfile && art ? " and " : "", art ? "pictures" : "",
+            json_real_value(json_object_get(result, "cost")));
         json_decref(result);
     }
     return 0;

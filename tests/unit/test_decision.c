@@ -19,22 +19,33 @@ static const struct {
     const char *field; /* NULL: accepted */
 } cases[] = {
     {"{\"decision\": \"approve\", \"order_id\": \"A1\"}", NULL},
-    {"\xEF\xBB\xBF{\"decision\": \"reject\", \"order_id\": \"A1\", \"reason\": \" no \"}", NULL},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [3, 1], \"text\": \"Hi.\"}", NULL},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [2], \"art\": true}", NULL},
+    {"\xEF\xBB\xBF{\"decision\": \"reject\", \"order_id\": \"A1\", \"reason\": \" no \"}",
+     NULL},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [3, 1], \"text\": "
+     "\"Hi.\"}",
+     NULL},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [2], \"art\": true}",
+     NULL},
     {"{\"decision\": \"approve\"}", "order_id: missing"},
     {"{\"decision\": \"approve\", \"order_id\": \".x\"}", "order_id: "},
     {"{\"decision\": \"ok\", \"order_id\": \"A1\"}", "decision: must be one of"},
     {"{\"decision\": \"approve\", \"order_id\": \"A1\", \"x\": 1}", "x: unknown field"},
-    {"{\"decision\": \"approve\", \"order_id\": \"A1\", \"text\": \"a\"}", "text: not a field"},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [0], \"art\": true}", "pages[0]: "},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1, 1], \"art\": true}", "pages[1]: "},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [], \"art\": true}", "pages: "},
+    {"{\"decision\": \"approve\", \"order_id\": \"A1\", \"text\": \"a\"}",
+     "text: not a field"},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [0], \"art\": true}",
+     "pages[0]: "},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1, 1], \"art\": true}",
+     "pages[1]: "},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [], \"art\": true}",
+     "pages: "},
     {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1]}", "text: missing"},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1], \"art\": 1}", "art: "},
-    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1], \"text\": \"\"}", "text: empty"},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1], \"art\": 1}",
+     "art: "},
+    {"{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1], \"text\": \"\"}",
+     "text: empty"},
     {"{\"decision\": \"reject\", \"order_id\": \"A1\"}", "reason: missing"},
-    {"{\"decision\": \"approve\", \"order_id\": \"A1\", \"order_id\": \"A2\"}", "decision: "},
+    {"{\"decision\": \"approve\", \"order_id\": \"A1\", \"order_id\": \"A2\"}",
+     "decision: "},
     {"[\"decision\"]", "decision: must be a JSON object"},
 };
 
@@ -78,8 +89,10 @@ test_values(void **unused)
     memset(big, 'a', 700);
     big[700] = 0;
     char *drop;
-    assert_true(asprintf(&drop, "{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1],"
-                         " \"text\": \"%s\"}", big) > 0);
+    assert_true(asprintf(&drop,
+                         "{\"decision\": \"redo\", \"order_id\": \"A1\", \"pages\": [1],"
+                         " \"text\": \"%s\"}",
+                         big) > 0);
     assert_int_equal(decision_parse(drop, strlen(drop), &d, &errs), -1);
     char *why = order_errors_join(&errs);
     assert_non_null(strstr(why, "text: too long: 700 characters, at most 600"));
