@@ -19,7 +19,7 @@ MANDIR     ?= $(PREFIX)/share/man
 UNITDIR    ?= $(PREFIX)/lib/systemd/system
 
 CC      ?= cc
-  PKGS := jansson libpq libcurl cairo pangocairo pangoft2 fontconfig glib-2.0 libsystemd libjpeg poppler-glib vips libpng
+PKGS    := jansson libpq libcurl cairo pangocairo pangoft2 fontconfig glib-2.0 libsystemd libjpeg poppler-glib vips libpng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 
@@ -70,7 +70,7 @@ all: $(TOOL) $(STAGES)
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
   postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
   libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
-  systemd util-linux time groff-base man-db curl valgrind procps strace libpoppler-glib-dev qpdf libvips-dev libpng-dev
+  systemd util-linux time groff-base man-db curl valgrind procps strace libpoppler-glib-dev qpdf libvips-dev libpng-dev libjpeg-turbo-progs
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \

@@ -173,6 +173,11 @@ static const struct config_key config_keys[] = {
      "publish = s3: file or credential holding the secret access key"},
     {"s3_url_expiry", CT_INT, "604800", "60:604800",
      "publish = s3: seconds the presigned URLs given to Lulu stay valid"},
+    /* the proof */
+    {"proof_required", CT_BOOL, "no", NULL,
+     "stop every book in proof/ after pdf until it is approved (an order may ask with book.proof)"},
+    {"max_redos", CT_INT, "3", "0:100", "redos of pages an order in proof may have"},
+    {"proof_dpi", CT_INT, "60", "20:150", "resolution of the proof's JPEG previews, dots per inch"},
     {NULL, 0, NULL, NULL, NULL},
 };
 

@@ -663,6 +663,7 @@ static const struct field book_fields[] = {
     {.key = "dedication", .type = F_DEDICATION, .min = 0, .max = 300},
     {.key = "trim", .type = F_ENUM, .vocab = vocab_trims, .def = D_TRIM},
     {.key = "binding", .type = F_ENUM, .vocab = vocab_bindings, .def = D_BINDING},
+    {.key = "proof", .type = F_BOOL}, /* stop in proof/ before print (absent: proof_required) */
     {.key = NULL},
 };
 

@@ -6,6 +6,9 @@
  *   a working stage → the next one | failed | hold | an earlier stage (requeue)
  *   hold → a working stage other than incoming (release) | failed (cancel)
  *   failed → a working stage other than incoming (requeue)
+ *   pdf → proof (a proof is wanted) ; proof → print (approved) | failed
+ *   (rejected) | hold | an earlier stage (requeue); hold and failed → proof.
+ *   A redo is done in place in proof/ and is no move.
  * done and rejected are ends: a done book is never sent back to print by a
  * move (reprinting is a new order), a rejected drop is resubmitted as a new
  * drop.
@@ -20,6 +23,7 @@ static const char *const state_names[ST_COUNT] = {
     [ST_INCOMING] = "incoming", [ST_STORY] = "story",   [ST_ART] = "art",
     [ST_PDF] = "pdf",           [ST_PRINT] = "print",   [ST_DONE] = "done",
     [ST_FAILED] = "failed",     [ST_REJECTED] = "rejected", [ST_HOLD] = "hold",
+    [ST_PROOF] = "proof",
 };
 
 static int
@@ -83,6 +87,11 @@ state_move_ok(enum state from, enum state to)
         return to == ST_STORY || to == ST_REJECTED || to == ST_HOLD;
     if (to == ST_INCOMING || to == ST_REJECTED)
         return 0;
+    if (to == ST_PROOF)
+        return from == ST_PDF || from == ST_HOLD || from == ST_FAILED;
+    if (from == ST_PROOF)
+        return to == ST_PRINT || to == ST_FAILED || to == ST_HOLD ||
+               (to >= ST_STORY && to <= ST_PDF);
     if (from >= ST_STORY && from <= ST_PRINT)
         return to == state_next(from) || to == ST_FAILED || to == ST_HOLD ||
                (to >= ST_STORY && to < from);

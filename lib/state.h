@@ -2,7 +2,8 @@
  * state.h — the state machine of an order, in one place.
  *
  * A state is also the name of a spool directory.  The normal path is
- * incoming → story → art → pdf → print → done.  Which moves are legal, which
+ * incoming → story → art → pdf → print → done, with an optional proof between
+ * pdf and print.  Which moves are legal, which
  * state follows which, and which states are final is decided here and only
  * here; an illegal move is a bug and aborts (state_assert_move).
  */
@@ -20,6 +21,7 @@ enum state {
     ST_FAILED,
     ST_REJECTED,
     ST_HOLD,
+    ST_PROOF, /* optional, between pdf and print: waits for a decision, no daemon */
     ST_COUNT
 };
 

@@ -64,8 +64,11 @@ static char *
 webhook_body(PGresult *r, int i)
 {
     json_t *detail = PQgetisnull(r, i, 5) ? json_object() : json_loads(PQgetvalue(r, i, 5), 0, NULL);
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:o}", "event_id",
-                          (json_int_t)atoll(PQgetvalue(r, i, 0)), "order_id",
+    /* A book waiting for the shop's decision is named as such: proof_ready
+     * (its detail lists the previews, or their URLs). */
+    const char *event = strcmp(PQgetvalue(r, i, 3), "proof") == 0 ? "proof_ready" : NULL;
+    json_t *j = json_pack("{s:I, s:s?, s:s, s:s, s:s?, s:s, s:o}", "event_id",
+                          (json_int_t)atoll(PQgetvalue(r, i, 0)), "event", event, "order_id",
                           PQgetvalue(r, i, 1), "state", PQgetvalue(r, i, 3), "from",
                           PQgetisnull(r, i, 2) ? NULL : PQgetvalue(r, i, 2), "at",
                           PQgetvalue(r, i, 4), "detail", detail ? detail : json_object());

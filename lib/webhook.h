@@ -12,6 +12,8 @@
  *   X-Storypress-Event: <event id>         (the same on a repeated delivery)
  *   X-Storypress-Signature: sha256=<hex HMAC-SHA256(key, body)>
  *   {"event_id":…, "order_id":…, "state":…, "from":…, "at":…, "detail":{…}}
+ *   and "event": "proof_ready" when the order entered proof/ (detail.proof:
+ *   the previews' files, and their URLs when published).
  */
 #ifndef STORYPRESS_WEBHOOK_H
 #define STORYPRESS_WEBHOOK_H

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "decision.h"
 #include "fsutil.h"
 #include "log.h"
 #include "order.h"
@@ -63,6 +64,40 @@ incoming_folder(const struct stage_job *job, const char *id, const json_t *order
     return folder;
 }
 
+/* A decision drop (lib/decision.h): carried out and removed, or rejected
+ * with the reason naming the field.  Takes buf. */
+static enum stage_result
+incoming_decision(struct stage_ctx *ctx, struct stage_job *job, char *buf, size_t len,
+                  struct err *e)
+{
+    struct decision d;
+    struct order_errors errs = {0};
+    int rc = decision_parse(buf, len, &d, &errs);
+    if (rc < 0) {
+        char *peek = order_peek_id(buf, len);
+        if (peek && spool_id_ok(peek))
+            job->out_id = peek;
+        else
+            free(peek);
+        char *why = order_errors_join(&errs);
+        err_set(e, ERR_INVALID, "%s", why);
+        free(why);
+    }
+    free(buf);
+    order_errors_free(&errs);
+    if (rc < 0)
+        return STAGE_REJECT;
+    if (!(job->out_id = strdup(d.order_id)))
+        abort();
+    rc = decision_apply(ctx->cfg, ctx->sp, ctx->db, ctx->worker, &d, "shop", e);
+    decision_free(&d);
+    if (rc < 0)
+        return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
+    if (unlink(job->path) < 0)
+        log_order(LOG_ERR, job->out_id, "%s: cannot remove: %s", job->path, strerror(errno));
+    return STAGE_SKIP;
+}
+
 static enum stage_result
 incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
 {
@@ -97,6 +132,8 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
         err_prefix(e, "%s", job->entry);
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
     }
+    if (decision_is(buf, len)) /* the shop's decision about a proof */
+        return incoming_decision(ctx, job, buf, len, e);
     struct order_defaults def = {config_str(ctx->cfg, "trim"), config_str(ctx->cfg, "binding")};
     struct order_errors errs = {0};
     json_t *order = order_parse(buf, len, &def, &errs);

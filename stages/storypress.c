@@ -37,7 +37,7 @@ const struct tool_cmd tool_cmds[] = {
     {"list", cmd_list, "list [DIR] [--json]",
      "the orders in one directory (default: every directory)",
      "One line per order: directory, id, age, attempts and last error from the\n"
-     "database.  DIR is one of incoming story art pdf print done failed rejected hold."},
+     "database.  DIR is one of incoming story art pdf proof print done failed rejected hold."},
     {"show", cmd_show, "show ID [--json]", "one order: where it is, its history, costs, files",
      "Prints where the order is in the spool, its row in the database, every event\n"
      "of its history, its API calls with their cost and the total, its print job,\n"
@@ -144,6 +144,22 @@ const struct tool_cmd tool_cmds[] = {
      "change hands, so this host follows their print jobs.  The dead host can\n"
      "never move an adopted order again, so no book is printed twice.  Run it\n"
      "again after a failure: it goes on where it stopped.  docs/scaling.md."},
+    {"approve", cmd_approve, "approve ID...", "send proofed orders on to print",
+     "Moves each order waiting in proof/ to print/: its book is printed as the\n"
+     "proof shows it.  An order not in proof/ is refused, saying where it is."},
+    {"redo", cmd_redo, "redo ID --page N [--page M...] [--text FILE|-] [--art] [--json]",
+     "make some pages of a proof again",
+     "Makes the story pages named by --page again: --text replaces their text\n"
+     "with the text of FILE (- for standard input; at most 600 characters),\n"
+     "--art draws their pictures again (art_provider; a remote one is paid and\n"
+     "costed like any call).  Every other picture keeps its bytes.  The new\n"
+     "book (pictures, story.json, PDFs, previews) is built aside and swapped in\n"
+     "at once, so an interrupted redo leaves the old book or the new one, never\n"
+     "a mix.  The order stays in proof/.  At most max_redos redos per order;\n"
+     "each is recorded with its cost (table proof_redos)."},
+    {"reject", cmd_reject, "reject ID... --reason TEXT", "fail proofed orders",
+     "Moves each order waiting in proof/ to failed/ with error.json saying it\n"
+     "was rejected at proof, by whom and why.  It is never printed."},
     {NULL, NULL, NULL, NULL, NULL},
 };
 

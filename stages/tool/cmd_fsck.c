@@ -21,6 +21,7 @@
 
 #include "fsutil.h"
 #include "order.h"
+#include "proof.h"
 #include "tool.h"
 
 #define FSCK_TMP_STALE 3600 /* a drop half-written in tmp/ for an hour is abandoned */
@@ -178,6 +179,30 @@ fsck_tmp(struct fsck *f)
 /* Scratch folders of interrupted rejections (rejected/.<entry>.<pid>.<ns>.tmp):
  * one holding only its reason is removed; one that already holds the drop is
  * finished, under a recovered name, so the drop is kept with its reason. */
+/* proof/.redo-<id>: a redo killed before or after its swap left the new
+ * book unfinished or the old one swapped out; the order itself is whole. */
+static void
+fsck_proof_scratch(struct fsck *f)
+{
+    char *dir = spool_dir_path(&f->t->sp, ST_PROOF);
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return;
+    int n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)))
+        n += strncmp(de->d_name, ".redo-", 6) == 0;
+    closedir(d);
+    if (n == 0)
+        return;
+    struct err e = {0};
+    int swept = f->repair ? proof_sweep(&f->t->sp, &e) : 0;
+    for (int i = 0; i < n; i++)
+        fsck_problem(f, i < swept, "proof/: %d folder%s left by an interrupted redo (.redo-*)",
+                     n, n == 1 ? "" : "s");
+}
+
 static void
 fsck_rejected_scratch(struct fsck *f)
 {
@@ -342,6 +367,7 @@ cmd_fsck(struct tool *t, int argc, char **argv)
     }
     fsck_tmp(&f);
     fsck_rejected_scratch(&f);
+    fsck_proof_scratch(&f);
 
     struct err e = {0};
     PGresult *r = db_exec(t->db, &e,

@@ -148,7 +148,13 @@ metrics_db(struct tool *t, FILE *m)
         metrics_query(t, m, "storypress_api_cost_usd_total", "counter",
                       "Cost of the calls to paid remote APIs, USD.", pk, 2,
                       "SELECT provider, kind, sum(cost)::float8 FROM api_calls"
-                      " GROUP BY 1, 2 ORDER BY 1, 2") < 0)
+                      " GROUP BY 1, 2 ORDER BY 1, 2") < 0 ||
+        metrics_query(t, m, "storypress_proof_redos_total", "counter",
+                      "Redos of proofed pages.", NULL, 0,
+                      "SELECT count(*) FROM proof_redos") < 0 ||
+        metrics_query(t, m, "storypress_proof_redo_cost_usd_total", "counter",
+                      "Cost of the redos of proofed pages, USD.", NULL, 0,
+                      "SELECT coalesce(sum(cost), 0)::float8 FROM proof_redos") < 0)
         return -1;
     return 0;
 }

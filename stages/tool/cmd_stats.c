@@ -10,7 +10,9 @@
  *     the window;
  *   - API calls and their cost, by provider and kind, in total, and per book
  *     (the cost of the orders that reached done/ in the window, over them);
- *   - failures by reason (detail->>'error' of the moves to failed).
+ *   - failures by reason (detail->>'error' of the moves to failed);
+ *   - the proof: books proofed, approved, rejected, and the redos (pages,
+ *     pictures drawn again, their cost).
  * The figures are computed by PostgreSQL (percentile_cont), so that stats
  * over months do not pull every event into this process.
  */
@@ -48,9 +50,9 @@ static const char stats_stages_sql[] =
     " SELECT stage, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY secs),"
     "        percentile_cont(0.95) WITHIN GROUP (ORDER BY secs)"
     " FROM s WHERE secs IS NOT NULL AND at >= to_timestamp($1::double precision)"
-    "   AND stage IN ('incoming', 'story', 'art', 'pdf', 'print')"
+    "   AND stage IN ('incoming', 'story', 'art', 'pdf', 'proof', 'print')"
     " GROUP BY stage"
-    " ORDER BY array_position(ARRAY['incoming', 'story', 'art', 'pdf', 'print'], stage)";
+    " ORDER BY array_position(ARRAY['incoming', 'story', 'art', 'pdf', 'proof', 'print'], stage)";
 
 static const char stats_api_sql[] =
     "SELECT provider, kind, count(*), coalesce(sum(cost), 0)::float8 FROM api_calls"
@@ -82,6 +84,20 @@ static const char stats_hosts_sql[] =
     "       FROM api_calls WHERE at >= to_timestamp($1::double precision) GROUP BY 1)"
     " SELECT host, coalesce(e.done, 0), coalesce(e.failed, 0), coalesce(a.calls, 0),"
     "        coalesce(a.cost, 0) FROM e FULL JOIN a USING (host) ORDER BY host";
+
+/* The proof: redos (pages, pictures drawn again, cost) and decisions. */
+static const char stats_proof_sql[] =
+    "SELECT (SELECT count(*) FROM proof_redos WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(cardinality(pages)), 0) FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(images), 0) FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       (SELECT coalesce(sum(cost), 0)::float8 FROM proof_redos"
+    "        WHERE at >= to_timestamp($1::double precision)),"
+    "       count(*) FILTER (WHERE to_state = 'proof'),"
+    "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'print'),"
+    "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'failed')"
+    " FROM order_events WHERE at >= to_timestamp($1::double precision)";
 
 /* "45s", "12m30s", "3h05m", "2d04h": a duration in a few characters. */
 static const char *
@@ -150,7 +166,9 @@ cmd_stats(struct tool *t, int argc, char **argv)
     PGresult *books = api ? stats_query(t, stats_books_sql, sbuf) : NULL;
     PGresult *fails = books ? stats_query(t, stats_failures_sql, sbuf) : NULL;
     PGresult *hosts = fails ? stats_query(t, stats_hosts_sql, sbuf) : NULL;
-    if (!hosts) {
+    PGresult *proof = hosts ? stats_query(t, stats_proof_sql, sbuf) : NULL;
+    if (!proof) {
+        PQclear(hosts);
         PQclear(fails);
         PQclear(days);
         PQclear(stages);
@@ -206,12 +224,24 @@ cmd_stats(struct tool *t, int argc, char **argv)
                               (json_int_t)atol(PQgetvalue(hosts, i, 2)), "api_calls",
                               (json_int_t)atol(PQgetvalue(hosts, i, 3)), "cost",
                               strtod(PQgetvalue(hosts, i, 4), NULL)));
-        tool_print_json(json_pack(
-            "{s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:f, s:o, s:I, s:f}, s:o, s:o}",
-            "since", (json_int_t)since, "days", jd, "total", "received", (json_int_t)tot[0], "done",
+        json_t *out = json_pack(
+            "{s:I, s:o, s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:f, s:o, s:I, s:f}, s:o}", "since",
+            (json_int_t)since, "days", jd, "total", "received", (json_int_t)tot[0], "done",
             (json_int_t)tot[1], "failed", (json_int_t)tot[2], "rejected", (json_int_t)tot[3],
             "stages", js, "api", "calls", (json_int_t)api_calls, "cost", api_cost, "by", ja,
-            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf, "hosts", jh));
+            "books", (json_int_t)nbooks, "cost_per_book", per_book, "failures", jf);
+        json_object_set_new(out, "hosts", jh);
+        json_object_set_new(
+            out, "proof",
+            json_pack("{s:I, s:I, s:I, s:f, s:I, s:I, s:I}", "redos",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 0)), "pages_redone",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 1)), "pictures_redrawn",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 2)), "redo_cost",
+                      strtod(PQgetvalue(proof, 0, 3), NULL), "proofs",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 4)), "approved",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 5)), "rejected",
+                      (json_int_t)atol(PQgetvalue(proof, 0, 6))));
+        tool_print_json(out);
     } else {
         printf("storypress stats since %s\n\n", sdate);
         printf("%-12s %9s %7s %7s %9s\n", "DAY (UTC)", "RECEIVED", "DONE", "FAILED", "REJECTED");
@@ -253,7 +283,13 @@ cmd_stats(struct tool *t, int argc, char **argv)
             printf("%-24s %7s %7s %7s %12.4f\n", PQgetvalue(hosts, i, 0),
                    PQgetvalue(hosts, i, 1), PQgetvalue(hosts, i, 2), PQgetvalue(hosts, i, 3),
                    strtod(PQgetvalue(hosts, i, 4), NULL));
+        printf("\nPROOF  %s proofs, %s approved, %s rejected; %s redos of %s pages, %s pictures "
+               "redrawn, %.4f USD\n",
+               PQgetvalue(proof, 0, 4), PQgetvalue(proof, 0, 5), PQgetvalue(proof, 0, 6),
+               PQgetvalue(proof, 0, 0), PQgetvalue(proof, 0, 1), PQgetvalue(proof, 0, 2),
+               strtod(PQgetvalue(proof, 0, 3), NULL));
     }
+    PQclear(proof);
     PQclear(hosts);
     PQclear(days);
     PQclear(stages);

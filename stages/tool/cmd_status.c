@@ -23,6 +23,7 @@ static const char *const status_bucket_names[] = {"<5m", "<1h", "<6h", "<1d", "<
 
 /* The directories in the order a person reads them. */
 static const enum state status_order[] = {ST_INCOMING, ST_STORY, ST_ART,    ST_PDF,
+                                          ST_PROOF, /* waits for a decision, never stale */
                                           ST_PRINT,    ST_HOLD,  ST_FAILED, ST_REJECTED,
                                           ST_DONE};
 #define STATUS_NDIRS (sizeof status_order / sizeof status_order[0])

@@ -88,5 +88,8 @@ int cmd_stats(struct tool *t, int argc, char **argv);
 int cmd_watch(struct tool *t, int argc, char **argv);
 int cmd_quota(struct tool *t, int argc, char **argv);
 int cmd_metrics(struct tool *t, int argc, char **argv);
+int cmd_approve(struct tool *t, int argc, char **argv);
+int cmd_redo(struct tool *t, int argc, char **argv);
+int cmd_reject(struct tool *t, int argc, char **argv);
 
 #endif

@@ -36,6 +36,11 @@ static const struct {
     {ST_HOLD, ST_FAILED},
     /* requeue */
     {ST_FAILED, ST_STORY}, {ST_FAILED, ST_ART}, {ST_FAILED, ST_PDF}, {ST_FAILED, ST_PRINT},
+    /* the proof: entered from pdf (or released, requeued), left by approve
+     * (print), reject (failed), hold, or a requeue to an earlier stage */
+    {ST_PDF, ST_PROOF}, {ST_HOLD, ST_PROOF}, {ST_FAILED, ST_PROOF},
+    {ST_PROOF, ST_PRINT}, {ST_PROOF, ST_FAILED}, {ST_PROOF, ST_HOLD},
+    {ST_PROOF, ST_STORY}, {ST_PROOF, ST_ART}, {ST_PROOF, ST_PDF},
 };
 
 static int
@@ -97,7 +102,8 @@ test_next_chain(void **unused)
     }
     assert_int_equal(s, ST_DONE);
     assert_int_equal(steps, 5);
-    static const enum state no_next[] = {ST_DONE, ST_FAILED, ST_REJECTED, ST_HOLD, ST_NONE};
+    static const enum state no_next[] = {ST_DONE, ST_FAILED, ST_REJECTED, ST_HOLD,
+                                         ST_PROOF, ST_NONE};
     for (size_t i = 0; i < sizeof no_next / sizeof no_next[0]; i++)
         assert_int_equal(state_next(no_next[i]), ST_NONE);
 }
@@ -115,7 +121,7 @@ test_kinds(void **unused)
         {ST_ART, "art", 1, 0, 1},           {ST_PDF, "pdf", 1, 0, 1},
         {ST_PRINT, "print", 1, 0, 1},       {ST_DONE, "done", 0, 1, 1},
         {ST_FAILED, "failed", 0, 1, 1},     {ST_REJECTED, "rejected", 0, 1, 0},
-        {ST_HOLD, "hold", 0, 0, 1},
+        {ST_HOLD, "hold", 0, 0, 1},         {ST_PROOF, "proof", 0, 0, 1},
     };
     assert_int_equal(sizeof rows / sizeof rows[0], ST_COUNT);
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
