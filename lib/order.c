@@ -7,7 +7,7 @@
  * order keeps them.  A walker checks the drop against the tables, collects
  * one message per bad field (each starting with the field's path) and builds
  * the normalised object in the same pass, so every rule lives in one place.
- * Offending values are quoted through quote_*(): escaped and cut short,
+ * Offending values are quoted through quote_*() (escape.c): escaped and cut short,
  * because they end up in a reason file that an operator reads in a terminal.
  *
  * Memory exhaustion aborts, as it does everywhere inside GLib, on which this
@@ -21,6 +21,7 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "escape.h"
 #include "order.h"
 #include "vocab.h"
 
@@ -140,71 +141,14 @@ uc_noncharacter(gunichar u)
     return (u >= 0xFDD0 && u <= 0xFDEF) || (u & 0xFFFE) == 0xFFFE;
 }
 
-/* Shown escaped when quoted: anything that hides or reorders text. */
-static int
-uc_escape_when_quoted(gunichar u)
-{
-    switch (g_unichar_type(u)) {
-    case G_UNICODE_CONTROL:
-    case G_UNICODE_FORMAT:
-    case G_UNICODE_UNASSIGNED:
-    case G_UNICODE_PRIVATE_USE:
-    case G_UNICODE_SURROGATE:
-    case G_UNICODE_LINE_SEPARATOR:
-    case G_UNICODE_PARAGRAPH_SEPARATOR:
-        return 1;
-    default:
-        return uc_blank_letter(u) || uc_noncharacter(u);
-    }
-}
-
 /* ---- quoting offending values --------------------------------------------- */
-
-/* Appends s (len bytes, any bytes at all) escaped: printable characters as
- * they are, the others as \n, \uXXXX or \xNN, at most max characters, then
- * "..." when cut. */
-static void
-escape_into(GString *out, const char *s, size_t len, size_t max, int quotes)
-{
-    size_t i = 0, shown = 0, total = 0;
-    if (quotes)
-        g_string_append_c(out, '"');
-    while (i < len) {
-        gunichar u = g_utf8_get_char_validated(s + i, (gssize)(len - i));
-        int valid = u != (gunichar)-1 && u != (gunichar)-2;
-        size_t step = valid ? (size_t)(g_utf8_next_char(s + i) - (s + i)) : 1;
-        total++;
-        if (shown < max) {
-            shown++;
-            if (!valid)
-                g_string_append_printf(out, "\\x%02X", (unsigned char)s[i]);
-            else if ((u == '"' && quotes) || u == '\\')
-                g_string_append_printf(out, "\\%c", (char)u);
-            else if (u == '\n')
-                g_string_append(out, "\\n");
-            else if (u == '\t')
-                g_string_append(out, "\\t");
-            else if (u == '\r')
-                g_string_append(out, "\\r");
-            else if (uc_escape_when_quoted(u))
-                g_string_append_printf(out, "\\u%04X", (unsigned)u);
-            else
-                g_string_append_len(out, s + i, (gssize)step);
-        }
-        i += step;
-    }
-    if (quotes)
-        g_string_append_c(out, '"');
-    if (total > shown)
-        g_string_append_printf(out, "... (%zu characters)", total);
-}
 
 /* A string value for a message: "\"Maya\\u0007\"" (g_free). */
 static char *
 quote_text(const char *s, size_t len)
 {
     GString *q = g_string_new(NULL);
-    escape_into(q, s, len, QUOTE_MAX_CHARS, 1);
+    esc_append(q, s, len, QUOTE_MAX_CHARS, ESC_QUOTES);
     return g_string_free(q, FALSE);
 }
 
@@ -1078,7 +1022,7 @@ static void
 order_parse_error(struct chk *c, const json_error_t *je)
 {
     GString *t = g_string_new(NULL);
-    escape_into(t, je->text, strnlen(je->text, JSON_ERROR_TEXT_LENGTH - 1), 160, 0);
+    esc_append(t, je->text, strnlen(je->text, JSON_ERROR_TEXT_LENGTH - 1), 160, 0);
     int line = je->line, col = je->column;
     switch (json_error_code(je)) {
     case json_error_stack_overflow:
