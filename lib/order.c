@@ -565,6 +565,7 @@ struct field {
     const char *const *vocab; /* F_ENUM, F_INTERESTS */
     const struct field *sub;  /* F_OBJECT */
     enum fdefault def;
+    int printed;              /* the book prints it: its text must have glyphs */
 };
 
 static const struct field customer_fields[] = {
@@ -586,7 +587,7 @@ static const struct field appearance_fields[] = {
 };
 
 static const struct field child_fields[] = {
-    {.key = "name", .type = F_CHILD_NAME, .required = 1, .min = 1, .max = 40},
+    {.key = "name", .type = F_CHILD_NAME, .required = 1, .min = 1, .max = 40, .printed = 1},
     {.key = "age", .type = F_AGE, .required = 1, .min = 0, .max = 12},
     {.key = "pronouns", .type = F_ENUM, .required = 1, .vocab = vocab_pronouns},
     {.key = "appearance", .type = F_OBJECT, .required = 1, .sub = appearance_fields},
@@ -604,7 +605,7 @@ static const struct field book_fields[] = {
     {.key = "theme", .type = F_ENUM, .required = 1, .vocab = vocab_themes},
     {.key = "style", .type = F_ENUM, .required = 1, .vocab = vocab_styles},
     {.key = "pages", .type = F_PAGES, .required = 1},
-    {.key = "dedication", .type = F_DEDICATION, .min = 0, .max = 300},
+    {.key = "dedication", .type = F_DEDICATION, .min = 0, .max = 300, .printed = 1},
     {.key = "trim", .type = F_ENUM, .vocab = vocab_trims, .def = D_TRIM},
     {.key = "binding", .type = F_ENUM, .vocab = vocab_bindings, .def = D_BINDING},
     {.key = NULL},
@@ -804,6 +805,17 @@ walk_text(struct walk *w, const char *path, const json_t *v, enum tkind kind,
     char *s = text_check(&w->chk, path, v, kind, f->min, f->max);
     if (!s)
         return NULL;
+    /* A character no font has fails the book at the pdf stage, after the
+     * story and the pictures: refuse it here instead. */
+    char *why = f->printed && w->def && w->def->printable
+                    ? w->def->printable(w->def->printable_arg, s)
+                    : NULL;
+    if (why) {
+        chk_add(&w->chk, path, "%s", why);
+        free(why);
+        g_free(s);
+        return NULL;
+    }
     json_t *out = json_string(s);
     g_free(s);
     return out;

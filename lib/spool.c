@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "log.h"
 #include "spool.h"
@@ -237,11 +238,16 @@ spool_return_all(struct spool *sp, enum state st, int workfd, const char *workdi
         }
         if (renameat2(workfd, name, sp->dirfd[st], name, RENAME_NOREPLACE) == 0) {
             n++;
-            log_notice("%s: put back into %s/ from %s", name, state_name(st), workdir);
+            char *shown = esc_str(name);
+            log_notice("%s: put back into %s/ from %s", shown, state_name(st), workdir);
+            free(shown);
         } else if (errno != ENOENT) {
             /* Same name waiting already (a duplicate drop): leave it for fsck. */
-            log_error("%s: cannot put back from %s into %s/: %s", name, workdir,
-                      state_name(st), strerror(errno));
+            int saved = errno;
+            char *shown = esc_str(name);
+            log_error("%s: cannot put back from %s into %s/: %s", shown, workdir,
+                      state_name(st), strerror(saved));
+            free(shown);
             rc = -1;
         }
     }
@@ -474,7 +480,11 @@ spool_claim(struct spool_worker *w, const char *name, struct err *e)
         return 0;
     if (errno == ENOENT)
         return 1;
-    return err_errno(e, errno, "%s/%s: cannot claim", state_name(w->st), name);
+    int saved = errno;
+    char *shown = esc_str(name);
+    err_errno(e, saved, "%s/%s: cannot claim", state_name(w->st), shown);
+    free(shown);
+    return -1;
 }
 
 int
@@ -482,11 +492,21 @@ spool_unclaim(struct spool_worker *w, const char *name, time_t due, struct err *
 {
     if (due > 0) {
         struct timespec ts[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = due}};
-        if (utimensat(w->dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-            return err_errno(e, errno, "%s: cannot set its due time", name);
+        if (utimensat(w->dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0) {
+            int saved = errno;
+            char *shown = esc_str(name);
+            err_errno(e, saved, "%s: cannot set its due time", shown);
+            free(shown);
+            return -1;
+        }
     }
-    if (renameat2(w->dirfd, name, w->sp->dirfd[w->st], name, RENAME_NOREPLACE) < 0)
-        return err_errno(e, errno, "%s: cannot put back into %s/", name, state_name(w->st));
+    if (renameat2(w->dirfd, name, w->sp->dirfd[w->st], name, RENAME_NOREPLACE) < 0) {
+        int saved = errno;
+        char *shown = esc_str(name);
+        err_errno(e, saved, "%s: cannot put back into %s/", shown, state_name(w->st));
+        free(shown);
+        return -1;
+    }
     if (fsync(w->sp->dirfd[w->st]) < 0 && errno != EINVAL)
         return err_errno(e, errno, "%s/: fsync", state_name(w->st));
     return 0;
@@ -580,4 +600,87 @@ spool_locate(struct spool *sp, const char *id, int *count, char **path)
     if (count)
         *count = c;
     return found;
+}
+
+/* ---- rejected/ ------------------------------------------------------------ */
+
+/* The drop's name escaped, with the backslashes of the escapes shown as '%'
+ * (a file name a shell does not trip over), cut at a character boundary. */
+static char *
+spool_reject_base(const char *entry)
+{
+    char *t = esc_str(entry);
+    for (char *p = t; *p; p++)
+        if (*p == '\\')
+            *p = '%';
+    size_t n = strlen(t);
+    if (n > SPOOL_REJECT_BASE_MAX) {
+        n = SPOOL_REJECT_BASE_MAX;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+        t[n] = 0;
+    }
+    if (t[0] == '.')
+        t[0] = '_';
+    if (!t[0]) {
+        free(t);
+        t = spool_strdup("drop");
+    }
+    return t;
+}
+
+char *
+spool_reject_name(struct spool *sp, const char *entry)
+{
+    struct stat st;
+    if (esc_plain(entry) && strlen(entry) <= SPOOL_REJECT_BASE_MAX && entry[0] != '.' &&
+        fstatat(sp->dirfd[ST_REJECTED], entry, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+        errno == ENOENT)
+        return spool_strdup(entry);
+    char *base = spool_reject_base(entry), *name = NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (asprintf(&name, "%s~%lld.%09ld.%ld", base, (long long)ts.tv_sec, ts.tv_nsec,
+                 (long)getpid()) < 0)
+        abort();
+    free(base);
+    return name;
+}
+
+char *
+spool_reject_scratch(const char *worker, const char *name)
+{
+    char *s = NULL;
+    if (asprintf(&s, ".%s~%s.tmp", spool_id_ok(worker) ? worker : "unknown", name) < 0)
+        abort();
+    return s;
+}
+
+int
+spool_reject_scratch_parse(const char *scratch, char **worker, char **name)
+{
+    size_t n = strlen(scratch);
+    const char *tilde = strchr(scratch, '~');
+    if (n < 7 || scratch[0] != '.' || strcmp(scratch + n - 4, ".tmp") != 0 || !tilde ||
+        tilde - scratch < 2 || scratch + n - 4 - (tilde + 1) < 1)
+        return -1;
+    char *w = strndup(scratch + 1, (size_t)(tilde - scratch - 1));
+    if (!w)
+        abort();
+    if (!spool_id_ok(w)) {
+        free(w);
+        return -1;
+    }
+    char *f = strndup(tilde + 1, (size_t)(scratch + n - 4 - (tilde + 1)));
+    if (!f)
+        abort();
+    *worker = w;
+    *name = f;
+    return 0;
+}
+
+char *
+spool_area_path(const struct spool *sp, enum state st, const char *worker)
+{
+    return spool_work_path(sp, st, worker);
 }
