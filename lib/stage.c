@@ -408,8 +408,10 @@ stage_job_prepare(struct stage_loop *L, const char *name, struct stage_job *job)
     job->path = spool_claim_path(&L->w, name);
     if (st != ST_INCOMING) {
         if (!spool_id_ok(name)) {
+            char *shown = esc_str(name);
             log_error("%s/%s: not an order folder (bad name); left in place for fsck",
-                      state_name(st), name);
+                      state_name(st), shown);
+            free(shown);
             spool_unclaim(&L->w, name, 0, &e);
             stage_ignore(L, name);
             stage_job_clear(job);
@@ -454,8 +456,10 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
                               &e2) < 0)
                 log_order(LOG_ERR, id, "%s", e2.msg);
         } else if (job->out_path && unlink(job->path) < 0 && errno != ENOENT) {
-            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", job->path,
-                      strerror(errno));
+            int saved = errno;
+            char *shown = esc_str(job->path);
+            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", shown, strerror(saved));
+            free(shown);
         }
         break;
     }
