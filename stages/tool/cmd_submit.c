@@ -133,6 +133,36 @@ submit_dirs_close(struct submit_dirs *d)
     }
 }
 
+/* Writes the drop into tmp/<name>, whole and on disk, or removes it. */
+static int
+submit_write_tmp(int tmpfd, const char *name, const char *buf, size_t len, struct err *e)
+{
+    int fd = openat(tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return err_errno(e, errno, "tmp/%s", name);
+    size_t done = 0;
+    while (done < len) {
+        ssize_t w = write(fd, buf + done, len - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    if (done < len || fsync(fd) < 0) {
+        int saved = done < len && errno == 0 ? EIO : errno;
+        close(fd);
+        unlinkat(tmpfd, name, 0);
+        return err_errno(e, saved, "tmp/%s", name);
+    }
+    if (close(fd) < 0) {
+        int saved = errno;
+        unlinkat(tmpfd, name, 0);
+        return err_errno(e, saved, "tmp/%s", name);
+    }
+    return 0;
+}
+
 static int
 submit_one(const struct submit_dirs *d, const char *path, unsigned serial)
 {
@@ -153,7 +183,9 @@ submit_one(const struct submit_dirs *d, const char *path, unsigned serial)
     char *name = submit_name(buf, len, path, serial);
     char tmpname[64];
     snprintf(tmpname, sizeof tmpname, "submit.%ld.%u.json", (long)getpid(), serial);
-    if (fsu_write_atomic_at(d->tmpfd, tmpname, buf, len, &e) < 0) {
+    /* The data is synced before the rename, the rename after it: a crash
+     * shows either no drop or a whole one. */
+    if (submit_write_tmp(d->tmpfd, tmpname, buf, len, &e) < 0) {
         rc = tool_fail("%s: cannot write into tmp/: %s", shown, e.msg);
     } else if (renameat2(d->tmpfd, tmpname, d->infd, name, RENAME_NOREPLACE) < 0) {
         if (errno == EEXIST)
