@@ -26,6 +26,8 @@
 
 #define SPOOL_WORK ".work"
 
+static void spool_reject_sweep(struct spool *sp);
+
 int
 spool_id_ok(const char *s)
 {
@@ -342,6 +344,8 @@ spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e)
     }
     closedir(d);
     free(work);
+    if (st == ST_INCOMING)
+        spool_reject_sweep(sp);
     return rc;
 }
 
@@ -683,4 +687,110 @@ char *
 spool_area_path(const struct spool *sp, enum state st, const char *worker)
 {
     return spool_work_path(sp, st, worker);
+}
+
+int
+spool_reject_abandoned(struct spool *sp, const char *scratch, const struct stat *st)
+{
+    char *worker = NULL, *final = NULL;
+    int dead;
+    if (spool_reject_scratch_parse(scratch, &worker, &final) < 0 ||
+        strcmp(worker, "unknown") == 0) {
+        dead = time(NULL) - st->st_mtime >= 3600;
+    } else {
+        char *area = spool_area_path(sp, ST_INCOMING, worker);
+        dead = spool_area_dead(area);
+        free(area);
+    }
+    free(worker);
+    free(final);
+    return dead;
+}
+
+int
+spool_reject_recover(struct spool *sp, const char *scratch, char **where, int *held,
+                     struct err *e)
+{
+    int dfd = sp->dirfd[ST_REJECTED];
+    *where = NULL;
+    *held = 0;
+    char *dir = spool_dir_path(sp, ST_REJECTED);
+    char *path = fsu_join(dir, scratch);
+    free(dir);
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *x;
+        while ((x = readdir(d)))
+            if (x->d_name[0] != '.' && strcmp(x->d_name, "reason"))
+                *held = 1;
+        closedir(d);
+    }
+    int rc = 0;
+    if (!*held) {
+        rc = fsu_remove_tree(path, e);
+        free(path);
+        return rc;
+    }
+    char *worker = NULL, *final = NULL;
+    if (spool_reject_scratch_parse(scratch, &worker, &final) < 0)
+        final = NULL;
+    char *name = final ? spool_strdup(final) : spool_reject_name(sp, scratch + 1);
+    int r = renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE);
+    if (r < 0 && errno == EEXIST) {
+        free(name);
+        name = spool_reject_name(sp, final ? final : scratch + 1);
+        r = renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE);
+    }
+    if (r < 0) {
+        int saved = errno;
+        rc = -1;
+        char *shown = esc_str(scratch);
+        err_errno(e, saved, "rejected/%s: cannot finish", shown);
+        free(shown);
+        free(name);
+    } else {
+        if (fsync(dfd) < 0 && errno != EINVAL)
+            log_warn("rejected/: fsync: %s", strerror(errno));
+        *where = name;
+    }
+    free(worker);
+    free(final);
+    free(path);
+    return rc;
+}
+
+/* The rejections dead incoming workers left half-built. */
+static void
+spool_reject_sweep(struct spool *sp)
+{
+    int fd = dup(sp->dirfd[ST_REJECTED]);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    rewinddir(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        struct stat st;
+        if (de->d_name[0] != '.' || len < 5 || strcmp(de->d_name + len - 4, ".tmp") ||
+            fstatat(sp->dirfd[ST_REJECTED], de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISDIR(st.st_mode) || !spool_reject_abandoned(sp, de->d_name, &st))
+            continue;
+        char *where = NULL, *shown = esc_str(de->d_name);
+        int held = 0;
+        struct err e = {0};
+        if (spool_reject_recover(sp, de->d_name, &where, &held, &e) < 0)
+            log_warn("%s", e.msg);
+        else if (where)
+            log_notice("rejected/%s: a rejection a dead worker left half-done, finished as "
+                       "rejected/%s", shown, where);
+        else
+            log_info("rejected/%s: the scratch of a dead worker's rejection removed", shown);
+        free(where);
+        free(shown);
+    }
+    closedir(d);
 }

@@ -21,6 +21,7 @@
 #ifndef STORYPRESS_SPOOL_H
 #define STORYPRESS_SPOOL_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -67,7 +68,9 @@ int spool_worker_start(struct spool *sp, enum state st, const char *name,
 int spool_worker_stop(struct spool_worker *w, struct err *e);
 
 /* Puts back the claims of every dead worker of stage st (their lock is
- * free) and removes their work areas.  *returned: entries put back. */
+ * free) and removes their work areas; for incoming, also mends the
+ * rejections they left half-built (spool_reject_recover()).  *returned:
+ * entries put back. */
 int spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e);
 
 /* An entry waiting in a directory. */
@@ -147,6 +150,19 @@ char *spool_reject_scratch(const char *worker, const char *name);
 /* 0 when scratch is such a name, with its worker and final name (fresh
  * strings); -1 otherwise. */
 int spool_reject_scratch_parse(const char *scratch, char **worker, char **name);
+
+/* Mends the scratch folder rejected/<scratch> of a rejection whose worker
+ * died: one that holds the drop is renamed to the name it was built for
+ * (or, when that is taken, a free one: *where says which, fresh string);
+ * one that does not is removed (*where NULL), the drop being still in
+ * incoming/.  *held: whether it held the drop. */
+int spool_reject_recover(struct spool *sp, const char *scratch, char **where, int *held,
+                         struct err *e);
+
+/* 1 when the rejected/ scratch folder `scratch` (st: its lstat) is
+ * abandoned: its worker's lock is free, or, for a name that does not say
+ * whose it is, it is older than an hour. */
+int spool_reject_abandoned(struct spool *sp, const char *scratch, const struct stat *st);
 
 /* The path of the work area of worker in stage st (fresh string), to test
  * with spool_area_dead(). */

@@ -175,83 +175,17 @@ fsck_tmp(struct fsck *f)
     free(dir);
 }
 
-/* 1 when the scratch folder's builder is gone: its worker's lock is free
- * (spool_reject_scratch() names the worker), or, for a name that does not
- * say, when it is older than FSCK_TMP_STALE. */
-static int
-fsck_scratch_abandoned(struct fsck *f, const char *worker, const struct stat *st, time_t now)
-{
-    if (!worker || strcmp(worker, "unknown") == 0)
-        return now - st->st_mtime >= FSCK_TMP_STALE;
-    char *area = spool_area_path(&f->t->sp, ST_INCOMING, worker);
-    int dead = spool_area_dead(area);
-    free(area);
-    return dead;
-}
-
-/* 1 when the scratch folder at path already holds the drop (anything but
- * its reason and dot files). */
-static int
-fsck_scratch_holds(const char *path)
-{
-    int holds = 0;
-    DIR *s = opendir(path);
-    if (s) {
-        struct dirent *x;
-        while ((x = readdir(s)))
-            if (x->d_name[0] != '.' && strcmp(x->d_name, "reason"))
-                holds = 1;
-        closedir(s);
-    }
-    return holds;
-}
-
-/* Finishes an interrupted rejection that holds its drop: the folder takes
- * the name it was being built for (the one recorded in rejects), or a free
- * one, then recorded there.  Returns 0 when done. */
-static int
-fsck_scratch_finish(struct fsck *f, int dfd, const char *scratch, const char *final,
-                    char **where)
-{
-    char *name = final ? strdup(final) : spool_reject_name(&f->t->sp, scratch + 1);
-    if (!name)
-        abort();
-    if (renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE) < 0) {
-        if (errno != EEXIST) {
-            free(name);
-            return -1;
-        }
-        free(name);
-        name = spool_reject_name(&f->t->sp, final ? final : scratch + 1);
-        if (renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE) < 0) {
-            free(name);
-            return -1;
-        }
-        if (final) {
-            struct err e = {0};
-            const char *p[] = {name, final};
-            PGresult *r = db_exec(f->t->db, &e, "UPDATE rejects SET entry = $1 WHERE entry = $2",
-                                  2, p);
-            PQclear(r);
-        }
-    }
-    fsync(dfd);
-    *where = name;
-    return 0;
-}
-
 /* Scratch folders of interrupted rejections (rejected/.<worker>~<name>.tmp,
  * see spool_reject_scratch(); older versions: rejected/.<entry>.<pid>.<ns>.tmp)
- * whose worker is gone: one holding only its reason is removed (the drop is
- * still in incoming/, put back from the dead worker's claim); one that
- * already holds the drop is finished under its name, so the drop is kept
- * with its reason. */
+ * whose worker is gone.  A starting incoming worker mends them (with the
+ * dead workers' claims); --repair does it here: one holding only its reason
+ * is removed (the drop is still in incoming/), one that already holds the
+ * drop is finished under its name, so the drop is kept with its reason. */
 static void
 fsck_rejected_scratch(struct fsck *f)
 {
     char *dir = spool_dir_path(&f->t->sp, ST_REJECTED);
     DIR *d = opendir(dir);
-    time_t now = time(NULL);
     if (d) {
         struct dirent *de;
         while ((de = readdir(d))) {
@@ -259,29 +193,39 @@ fsck_rejected_scratch(struct fsck *f)
             struct stat st;
             if (de->d_name[0] != '.' || len < 5 || strcmp(de->d_name + len - 4, ".tmp") ||
                 fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                !S_ISDIR(st.st_mode))
+                !S_ISDIR(st.st_mode) || !spool_reject_abandoned(&f->t->sp, de->d_name, &st))
                 continue;
             char *worker = NULL, *final = NULL;
             spool_reject_scratch_parse(de->d_name, &worker, &final);
-            if (!fsck_scratch_abandoned(f, worker, &st, now)) {
-                free(worker);
-                free(final);
-                continue;
-            }
-            char *path = fsu_join(dir, de->d_name);
-            char *shown = esc_str(de->d_name);
-            int holds = fsck_scratch_holds(path);
-            int ok = 0;
+            char *path = fsu_join(dir, de->d_name), *shown = esc_str(de->d_name);
+            int holds = 0, ok = 0;
             char *where = NULL;
-            if (f->repair && !holds)
-                ok = fsu_remove_tree(path, NULL) == 0;
-            else if (f->repair)
-                ok = fsck_scratch_finish(f, dirfd(d), de->d_name, final, &where) == 0;
+            struct err e = {0};
+            if (f->repair) {
+                ok = spool_reject_recover(&f->t->sp, de->d_name, &where, &holds, &e) == 0;
+                /* Finished under another name than the one recorded. */
+                if (ok && where && final && strcmp(where, final) != 0) {
+                    const char *p[] = {where, final};
+                    PGresult *r = db_exec(f->t->db, &e,
+                                          "UPDATE rejects SET entry = $1 WHERE entry = $2", 2, p);
+                    PQclear(r);
+                }
+            } else {
+                DIR *s = opendir(path);
+                struct dirent *x;
+                while (s && (x = readdir(s)))
+                    if (x->d_name[0] != '.' && strcmp(x->d_name, "reason"))
+                        holds = 1;
+                if (s)
+                    closedir(s);
+            }
             char *shown_where = where ? esc_str(where) : NULL;
             fsck_problem(f, ok, "rejected/%s: an interrupted rejection (its worker %s is gone)%s%s%s",
                          shown, worker ? worker : "?", holds ? ", holding a drop" : "",
                          shown_where ? ": finished as rejected/" : "",
                          shown_where ? shown_where : "");
+            if (f->repair && !ok)
+                fsck_problem(f, 0, "%s", e.msg);
             free(shown_where);
             free(where);
             free(shown);

@@ -3,7 +3,8 @@
 # not spin; leave no scratch folder behind; stop within 5 s of SIGTERM; and
 # reject the drop, with its reason, once space is back.  A rejection that a
 # SIGKILL interrupted (its scratch folder left in rejected/) is reported by
-# `storypress fsck` and finished by `fsck --repair`.
+# `storypress fsck` and finished by `fsck --repair`, or by the next
+# incoming worker to start.
 # The spool lives on a small tmpfs (as in fault_diskfull.sh): needs root for
 # mount(8), skipped (exit 77) otherwise.
 . "$SRCDIR/tests/lib/common.sh"
@@ -60,4 +61,11 @@ echo "$out" | grep -q 'rejected/.wf2~never-moved.json.tmp: an interrupted reject
 [ ! -e "$empty" ] || fail "the empty scratch folder is still there"
 [ -z "$(find "$SPOOL/rejected" -maxdepth 1 -name '.*.tmp')" ] || fail "scratch left: $(ls -A "$SPOOL/rejected")"
 "$tool" fsck >/dev/null || fail "fsck not clean after the repair: $("$tool" fsck)"
+# A starting worker mends what dead ones left, as it puts back their claims.
+scratch=$SPOOL/rejected/.wf2~late2.json.tmp
+mkdir "$scratch"; echo "child: missing" > "$scratch/reason"; echo '{}' > "$scratch/late2.json"
+"$BUILD/storypress-incoming" --worker wf3 2>>"$TESTTMP/incoming.log" & pid=$!
+wait_until 20 test -f "$SPOOL/rejected/late2.json/late2.json" || fail "a starting worker did not finish the interrupted rejection"
+[ ! -e "$scratch" ] || fail "the scratch folder is still there"
+kill -TERM $pid; wait $pid || fail "daemon exit status $?"
 ok "full disk while rejecting: backed off ($tries tries), stopped on SIGTERM, rejected once space was back; fsck finished an interrupted rejection"
