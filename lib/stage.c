@@ -497,7 +497,9 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
         if (job->out_path)
             fsu_remove_tree(job->out_path, NULL);
         const char *reason = job->reason ? job->reason : e->msg;
-        while (transit_reject(&L->sp, L->db, L->worker, name, job->path, id, reason, &e2) < 0) {
+        int moved;
+        while (!(moved = transit_reject(&L->sp, L->db, L->worker, name, job->path, id, reason,
+                                        &e2) == 0)) {
             /* The database away: wait for it (that is all that is wrong).
              * Anything else transient (a full disk): put the drop back and
              * try it again after a backoff, staying responsive meanwhile.
@@ -520,10 +522,10 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
                 stage_ignore(L, name);
             }
             free(shown);
-            goto rejected;
+            break;
         }
-        stage_forget(L, name);
-    rejected:
+        if (moved)
+            stage_forget(L, name);
         break;
     }
     case STAGE_WAIT:
