@@ -7,8 +7,8 @@
  * inputs apart (a backslash is itself escaped): printable characters stay as
  * they are; \n \t \r and \\ are written so; other control, format,
  * bidirectional, unassigned, private-use and non-characters as \uXXXX
- * (its code point in hex, four digits or more); bytes that are not UTF-8 as \xNN.  This is the
- * one escaping function of storypress.
+ * (the code point in hex, four digits or more); bytes that are not UTF-8
+ * as \xNN.  This is the one escaping function of storypress.
  */
 #ifndef STORYPRESS_ESCAPE_H
 #define STORYPRESS_ESCAPE_H

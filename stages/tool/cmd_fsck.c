@@ -220,7 +220,8 @@ fsck_rejected_scratch(struct fsck *f)
                     closedir(s);
             }
             char *shown_where = where ? esc_str(where) : NULL;
-            fsck_problem(f, ok, "rejected/%s: an interrupted rejection (its worker %s is gone)%s%s%s",
+            fsck_problem(f, ok,
+                         "rejected/%s: an interrupted rejection (its worker %s is gone)%s%s%s",
                          shown, worker ? worker : "?", holds ? ", holding a drop" : "",
                          shown_where ? ": finished as rejected/" : "",
                          shown_where ? shown_where : "");

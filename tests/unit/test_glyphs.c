@@ -107,7 +107,8 @@ sample_with(const char *child, const char *dedication)
     free(buf);
     assert_non_null(o);
     json_object_set_new(json_object_get(o, "child"), "name", json_string(child));
-    json_object_set_new(json_object_get(o, "book"), "dedication", json_string(dedication));
+    json_object_set_new(json_object_get(o, "book"), "dedication",
+                        json_string(dedication));
     /* Not printed: a Q there is nobody's business. */
     json_object_set_new(json_object_get(o, "shipping"), "city", json_string("Quimper"));
     char *s = json_dumps(o, 0);

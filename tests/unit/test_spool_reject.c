@@ -33,7 +33,8 @@ setup(void **state)
 {
     const char *base = getenv("TESTTMP");
     char *tmpl = NULL;
-    if (asprintf(&tmpl, "%s/spool.XXXXXX", base && *base ? base : "/tmp") < 0 || !mkdtemp(tmpl))
+    if (asprintf(&tmpl, "%s/spool.XXXXXX", base && *base ? base : "/tmp") < 0 ||
+        !mkdtemp(tmpl))
         return -1;
     struct fixture *f = calloc(1, sizeof *f);
     f->root = tmpl;
@@ -104,8 +105,14 @@ test_odd_names(void **state)
     }
     long_utf8[k] = 0;
     const char *names[] = {
-        longest, longest, long_utf8, "bad-\xff\xfe.json", "evil\n\x1b[31mred.json",
-        "\xc0\xaf", "Maya\xe2\x80\xaegnp.exe", "back\\slash",
+        longest,
+        longest,
+        long_utf8,
+        "bad-\xff\xfe.json",
+        "evil\n\x1b[31mred.json",
+        "\xc0\xaf",
+        "Maya\xe2\x80\xaegnp.exe",
+        "back\\slash",
     };
     char *seen[sizeof names / sizeof names[0]];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -153,9 +160,9 @@ test_scratch(void **state)
     s = spool_reject_scratch("storypress:root", "x");
     assert_string_equal(s, ".unknown~x.tmp");
     free(s);
-    const char *not[] = {"x.tmp", ".x.tmp", ".~x.tmp", ".w~.tmp", ".w~x", "w~x.tmp"};
-    for (size_t i = 0; i < sizeof not / sizeof not[0]; i++)
-        assert_int_equal(spool_reject_scratch_parse(not[i], &w, &n), -1);
+    const char * not [] = {"x.tmp", ".x.tmp", ".~x.tmp", ".w~.tmp", ".w~x", "w~x.tmp"};
+    for (size_t i = 0; i < sizeof not / sizeof not [0]; i++)
+        assert_int_equal(spool_reject_scratch_parse(not [i], &w, &n), -1);
 }
 
 int
