@@ -35,6 +35,15 @@ cairo_surface_t *art_builtin_draw(const struct art_character *c, const json_t *s
                                   const char *style, int w, int h, unsigned seed,
                                   struct err *e);
 
+/* The same picture (the cover's layout when cover), and what it placed:
+ * appends to the JSON array placed one {"name", "as", "box": [x0, y0, x1,
+ * y1]} per companion and object of the scene drawn ("as": companion,
+ * object, worn, held; and the child itself, "as": child), the box in
+ * pixels.  What the scene names and is not in placed was not drawn. */
+cairo_surface_t *art_builtin_draw_report(const struct art_character *c, const json_t *scene,
+                                         const char *style, int w, int h, unsigned seed,
+                                         int cover, json_t *placed, struct err *e);
+
 /* Writes surface as a baseline JPEG (libjpeg), atomically. */
 int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err *e);
 
