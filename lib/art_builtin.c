@@ -367,6 +367,30 @@ lay_companion_draw(struct lay *L, const struct lay_spot *sp, int index)
              L->rng + 104729u * (uint32_t)index);
 }
 
+/* How far the child turns towards where it faces: on the move, pointing
+ * or reaching a three-quarter view; standing, waving or sitting either
+ * way, by the seed; lying, hugging, jumping and dancing face us. */
+static double
+lay_turn(const char *action, uint32_t *rng)
+{
+    static const struct {
+        const char *action;
+        double lo, hi;
+    } turns[] = {
+        {"walking", 0.8, 1},  {"running", 0.9, 1},  {"climbing", 0.7, 0.9},
+        {"pointing", 0.6, 0.9}, {"reaching", 0.5, 0.8}, {"flying", 0.7, 1},
+        {"swimming", 0.8, 1}, {"reading", 0, 0.4},  {"standing", 0, 0.7},
+        {"waving", 0, 0.6},   {"sitting", 0, 0.7},
+    };
+    double r = art_rand(rng);
+    for (size_t i = 0; i < sizeof turns / sizeof turns[0]; i++)
+        if (strcmp(turns[i].action, action) == 0) {
+            double t = turns[i].lo + (turns[i].hi - turns[i].lo) * r;
+            return t < 0.2 ? 0 : t;
+        }
+    return 0;
+}
+
 /* The picture; cover: the book's cover layout. */
 static cairo_surface_t *
 art_builtin_compose(const struct art_character *c, const json_t *scene, const char *style,
@@ -441,9 +465,27 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     /* Paper first: nothing is ever left as bare (black) canvas. */
     cairo_set_source_rgb(cr, 0.99, 0.98, 0.95);
     cairo_paint(cr);
+    /* A second composition of every setting: the scenery mirrored (the
+     * volcano, the window, the barn on the other side), around the same
+     * clear place for the child. */
+    int mirror = !cover && ((seed * 2654435761u) >> 17 & 1);
+    double keep_x0 = st.clear_x0, keep_x1 = st.clear_x1;
+    if (mirror) {
+        cairo_save(cr);
+        cairo_translate(cr, w, 0);
+        cairo_scale(cr, -1, 1);
+        st.clear_x0 = w - keep_x1;
+        st.clear_x1 = w - keep_x0;
+    }
     art_scenery_draw(&pen, &sc, &st, seed);
+    if (mirror) {
+        cairo_restore(cr);
+        st.clear_x0 = keep_x0;
+        st.clear_x1 = keep_x1;
+    }
 
-    struct art_child_extras extras = {0, 0};
+    struct art_child_extras extras = {0, 0, 0};
+    extras.turn = lay_turn(sc.action, &L.rng);
     int reading = strcmp(sc.action, "reading") == 0;
     struct lay_spot spots_c[ART_MAX_COMPANIONS];
     for (int i = 0; i < sc.ncompanions; i++)
@@ -482,6 +524,13 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     art_child_draw(&pen, c, sc.action, sc.mood, L.cx, L.cy, L.hc, flip, &extras);
     lay_report_box(&L, "child", "child", L.cx - L.half, L.cy - 1.05 * L.hc, L.cx + L.half,
                    L.cy + 0.02 * L.hc);
+    if (L.placed) {
+        json_t *me = json_array_get(L.placed, json_array_size(L.placed) - 1);
+        json_object_set_new(me, "action", json_string(sc.action));
+        json_object_set_new(me, "view", json_string(extras.turn > 0.5   ? "three-quarter"
+                                                    : extras.turn > 0 ? "half-turned"
+                                                                      : "front"));
+    }
     {
         double fy = L.cy - art_child_face_height(sc.action) * L.hc;
         if (extras.crown)

@@ -186,6 +186,7 @@ struct art_rgb art_cloth_colour(const char *colour);
 struct art_child_extras {
     int crown;
     int book;
+    double turn; /* 0: facing us; 1: a three-quarter view towards the way it faces */
 };
 void art_child_draw(struct art_pen *p, const struct art_character *c, const char *action,
                     const char *mood, double x, double y, double px, int flip,
