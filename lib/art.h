@@ -58,7 +58,9 @@ int art_stopping(void);
 
 /* Draws every picture of the book into dir (the order's art/ folder) with
  * the configured provider (art_provider).  Pictures already there and
- * complete are kept (a retried order does not pay twice). */
+ * complete are kept (a retried order does not pay twice).  The built-in
+ * illustrator also writes dir/placed.json: for the cover and each page in
+ * turn, what art_builtin_draw_report() placed (null: a picture kept). */
 int art_draw_book(const struct config *cfg, struct db *db, const json_t *order,
                   const json_t *story, const char *dir, struct err *e);
 

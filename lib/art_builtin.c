@@ -490,6 +490,10 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     struct lay_spot spots_c[ART_MAX_COMPANIONS];
     for (int i = 0; i < sc.ncompanions; i++)
         lay_companion(&L, sc.companions[i], i, strcmp(sc.action, "hugging") == 0, &spots_c[i]);
+    /* A river first: everything else stands on its banks. */
+    for (int i = 0; i < sc.nobjects; i++)
+        if (strcmp(art_object_find(sc.objects[i])->name, "river") == 0)
+            lay_object(&L, sc.objects[i], i);
     /* Far and middle things first, then the sky, then the child's row. */
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < sc.nobjects; i++) {
@@ -498,7 +502,7 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
                 extras.crown = 1;
                 continue;
             }
-            if (reading && strcmp(o->name, "book") == 0)
+            if ((reading && strcmp(o->name, "book") == 0) || strcmp(o->name, "river") == 0)
                 continue;
             if ((o->place != ART_PLACE_SMALL) == (pass == 0))
                 lay_object(&L, sc.objects[i], i);

@@ -227,9 +227,36 @@ art_pen_fini(struct art_pen *p)
     p->grain = p->paper = NULL;
 }
 
+/* Each style's own colour: watercolour's pigment is thin, so its colours
+ * are paler and a little greyed (the paper shows through); crayon's wax is
+ * dense, so its colours are fuller and a little deeper; flat keeps the
+ * palette as it is. */
+static struct art_rgb
+pen_style_colour(enum art_style style, struct art_rgb c)
+{
+    double m = (c.r + c.g + c.b) / 3, k;
+    switch (style) {
+    case ART_STYLE_WATERCOLOUR:
+        k = 0.9;
+        c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
+        return art_mix(c, art_hex(0xfdfaf2), 0.05);
+    case ART_STYLE_CRAYON:
+        k = 1.18;
+        c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
+        c.r = fmin(fmax(c.r, 0), 1);
+        c.g = fmin(fmax(c.g, 0), 1);
+        c.b = fmin(fmax(c.b, 0), 1);
+        return art_darker(c, 0.05);
+    case ART_STYLE_FLAT:
+        break;
+    }
+    return c;
+}
+
 struct art_rgb
 art_pen_colour(const struct art_pen *p, struct art_rgb c, int flags)
 {
+    c = pen_style_colour(p->style, c);
     if ((flags & ART_NOLIGHT) || p->light_k <= 0)
         return c;
     struct art_rgb lit = {c.r * p->light.r, c.g * p->light.g, c.b * p->light.b};
@@ -400,7 +427,9 @@ pen_fill_impl(struct art_pen *p, struct art_rgb col, double alpha, int flags)
                 break;
             }
             cairo_fill_preserve(cr);
-            pen_source(cr, art_darker(col, 0.4), 0.8);
+            /* Flat: one ink for every outline, as in a vector drawing. */
+            cairo_set_line_width(cr, pen_dev(cr, 1.7 * u));
+            pen_source(cr, art_mix(art_darker(col, 0.55), art_hex(0x2a2030), 0.6), 0.9);
             cairo_stroke(cr);
         } else {
             pen_source(cr, col, 1);
