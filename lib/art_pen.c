@@ -241,7 +241,7 @@ pen_style_colour(enum art_style style, struct art_rgb c)
         c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
         return art_mix(c, art_hex(0xfdfaf2), 0.05);
     case ART_STYLE_CRAYON:
-        k = 1.18;
+        k = 1.3;
         c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
         c.r = fmin(fmax(c.r, 0), 1);
         c.g = fmin(fmax(c.g, 0), 1);

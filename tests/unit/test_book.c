@@ -19,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -378,6 +379,76 @@ test_believable(void **state)
     json_decref(order);
 }
 
+/* The mean colour of a small patch in the middle of the child's shirt
+ * (the child's box from the report), as chroma (the spread of the
+ * channels) and lightness. */
+static void
+shirt_colour(cairo_surface_t *s, const json_t *placed, double *chroma, double *light)
+{
+    int stride = cairo_image_surface_get_stride(s);
+    const unsigned char *d = cairo_image_surface_get_data(s);
+    size_t i;
+    json_t *x;
+    *chroma = *light = -1;
+    json_array_foreach(placed, i, x) {
+        if (strcmp(json_string_value(json_object_get(x, "as")), "child") != 0)
+            continue;
+        json_t *box = json_object_get(x, "box");
+        double x0 = json_integer_value(json_array_get(box, 0));
+        double y0 = json_integer_value(json_array_get(box, 1));
+        double x1 = json_integer_value(json_array_get(box, 2));
+        double y1 = json_integer_value(json_array_get(box, 3));
+        double hc = (y1 - y0) / 1.07, cx = (x0 + x1) / 2, cy = y1 - 0.02 * hc - 0.46 * hc;
+        double sum[3] = {0, 0, 0};
+        int n = 0;
+        for (int y = (int)(cy - 0.03 * hc); y <= (int)(cy + 0.03 * hc); y++)
+            for (int xx = (int)(cx - 0.04 * hc); xx <= (int)(cx + 0.04 * hc); xx++, n++)
+                for (int c = 0; c < 3; c++)
+                    sum[c] += d[y * stride + xx * 4 + c];
+        double r = sum[2] / n, g = sum[1] / n, b = sum[0] / n;
+        *chroma = fmax(r, fmax(g, b)) - fmin(r, fmin(g, b));
+        *light = (r + g + b) / 3;
+    }
+}
+
+/* The three styles differ in colour, not only in the paper: the same
+ * shirt is greyer in watercolour, fuller in crayon, than flat. */
+static void
+test_styles_differ(void **state)
+{
+    (void)state;
+    json_t *order = book_order(3);
+    struct art_character ch;
+    art_character_from_order(order, &ch);
+    static const char *const tops[] = {"red", "green", "blue", "yellow", "purple"};
+    static const char *const settings[] = {"meadow", "beach", "bedroom", "snow", "city"};
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        ch.top_colour = tops[i];
+        json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
+                                  settings[i], "time_of_day", "day", "weather", "clear", "action",
+                                  "standing", "mood", "happy", "companions", "objects",
+                                  "description", "x");
+        double c[3], l[3];
+        for (int k = 0; k < 3; k++) {
+            struct err e = {0};
+            json_t *placed = json_array();
+            cairo_surface_t *s = art_builtin_draw_report(&ch, scene, vocab_styles[k], 400, 400,
+                                                         11, 0, placed, &e);
+            assert_non_null(s);
+            shirt_colour(s, placed, &c[k], &l[k]);
+            cairo_surface_destroy(s);
+            json_decref(placed);
+        }
+        /* vocab_styles: watercolour, flat, crayon */
+        if (!(c[0] < c[1] - 4 && c[2] > c[1] + 4))
+            fail_msg("%s shirt in the %s: chroma %.0f/%.0f/%.0f, lightness %.0f/%.0f/%.0f "
+                     "(watercolour/flat/crayon)",
+                     tops[i], settings[i], c[0], c[1], c[2], l[0], l[1], l[2]);
+        json_decref(scene);
+    }
+    json_decref(order);
+}
+
 int
 main(void)
 {
@@ -385,6 +456,7 @@ main(void)
         cmocka_unit_test(test_every_named_thing_is_drawn),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_believable),
+        cmocka_unit_test(test_styles_differ),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
