@@ -75,7 +75,7 @@ struct story_book {
     const char *id, *name, *pronoun, *theme, *language, *dedication;
     long age, pages;
     enum story_gender g;
-    char band; /* 's' (ages 0–4), 'm' (5–6) or 'b' (7–12): keys in the data */
+    char band; /* 's' (ages 0–4), 'm' (5–6), 'b' (7–9) or 'o' (10–12): keys in the data */
     const char *interest[STORY_INTERESTS_MAX];
     size_t ninterest;
     const json_t *ct, *lt, *et;        /* the theme in common, lang and en */
@@ -360,8 +360,9 @@ story_book_init(struct story_book *b, const json_t *order, const struct story_fo
 /* --- text --------------------------------------------------------------- */
 
 /* Appends the template of a unit for a band: a string; an array of
- * alternatives; or {"s": …, "m": …, "x": …} where the youngest read "s",
- * the middle band "m" and the oldest "m" followed by "x". */
+ * alternatives; or {"s": …, "m": …, "x": …, "o": …} where the youngest read
+ * "s", the middle band "m", the 7–9s "m" followed by "x", and the 10–12s
+ * "o" when the unit has one (else what the 7–9s read). */
 static int
 story_unit(const struct story_book *b, char band, const json_t *unit, struct story_rng *r,
            GString *out, struct err *e)
@@ -377,6 +378,10 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         return story_unit(b, band, json_array_get(unit, story_rng_below(r, n)), r, out, e);
     }
     if (json_is_object(unit)) {
+        /* The oldest read their own text where there is one ("o"), else
+         * the 7–9 band's. */
+        if (band == 'o' && json_object_get(unit, "o"))
+            return story_unit(b, band, json_object_get(unit, "o"), r, out, e);
         const char *key = band == 's' ? "s" : "m";
         const json_t *part = json_object_get(unit, key);
         if (!part)
@@ -384,7 +389,7 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         if (story_unit(b, band, part, r, out, e) < 0)
             return -1;
         const json_t *more = json_object_get(unit, "x");
-        if (band == 'b' && more) {
+        if ((band == 'b' || band == 'o') && more) {
             g_string_append_c(out, ' ');
             return story_unit(b, band, more, r, out, e);
         }
@@ -554,7 +559,7 @@ static char *
 story_page_text(const struct story_book *b, const char *beat, const char *kind,
                 const json_t *unit, long page, struct err *e)
 {
-    char bands[2] = {b->band, b->band == 'b' ? 'm' : 0};
+    char bands[2] = {b->band, b->band == 'b' || b->band == 'o' ? 'm' : 0};
     const char *refrain = json_string_value(
         json_object_get(json_object_get(json_object_get(b->common, "beats"), kind), "refrain"));
     for (int k = 0; k < 2 && bands[k]; k++) {
