@@ -299,15 +299,21 @@ static void
 pen_append_jittered(struct art_pen *p, const cairo_path_t *path, double j)
 {
     cairo_t *cr = p->cr;
+    double ju = pen_dev(cr, j), step = pen_dev(cr, 9 * p->u);
     cairo_new_path(cr);
     cairo_append_path(cr, path);
+    /* Flattened only as finely as the jitter can show: a hand's wobble of
+     * ju hides an error of half of it (and a finer path is a dearer
+     * stroke). */
+    double tol = cairo_get_tolerance(cr);
+    cairo_set_tolerance(cr, fmax(tol, 0.5 * j)); /* j and tolerances: device pixels */
     cairo_path_t *flat = cairo_copy_path_flat(cr);
+    cairo_set_tolerance(cr, tol);
     cairo_new_path(cr);
     if (flat->status != CAIRO_STATUS_SUCCESS) {
         cairo_path_destroy(flat);
         return;
     }
-    double ju = pen_dev(cr, j), step = pen_dev(cr, 9 * p->u);
     double lx = 0, ly = 0, sx = 0, sy = 0;
     for (int i = 0; i < flat->num_data; i += flat->data[i].header.length) {
         cairo_path_data_t *d = &flat->data[i];
@@ -376,7 +382,12 @@ pen_blooms(struct art_pen *p, const cairo_path_t *path, struct art_rgb c)
         x2 = bx2;
     if (by2 < y2)
         y2 = by2;
-    if (x2 > x1 && y2 > y1) {
+    /* Blooms show only in a large wash: a far pine or a bush does not get
+     * them (and they are the dearest part of a wash). */
+    double dev_w = x2 - x1, dev_h = y2 - y1;
+    cairo_user_to_device_distance(cr, &dev_w, &dev_h);
+    double big = 0.004 * (double)p->u * p->u * 1e6;
+    if (x2 > x1 && y2 > y1 && fabs(dev_w * dev_h) > big) {
         for (int i = 0; i < 3; i++) {
             double cx = art_rand_in(&p->rng, x1, x2), cy = art_rand_in(&p->rng, y1, y2);
             double rx = (x2 - x1) * art_rand_in(&p->rng, 0.12, 0.3);
