@@ -169,6 +169,14 @@ lay_waves(struct lay *L)
     art_pen_stroke_alpha(L->p, art_hex(0xeef8fc), 0.9, 5 * u, ART_BG);
 }
 
+/* 1 in a wintry place: snow falling, the snow, the snowy mountains. */
+static int
+lay_wintry(const struct art_scene *sc)
+{
+    return strcmp(sc->weather, "snow") == 0 || strcmp(sc->setting, "snow") == 0 ||
+           strcmp(sc->setting, "mountains") == 0;
+}
+
 /* A thing of the scene (not a companion) where it belongs. */
 static void
 lay_object(struct lay *L, const char *name, int index)
@@ -231,6 +239,12 @@ lay_object(struct lay *L, const char *name, int index)
         x = lay_pick(&L->mid, m, W - m, w, pref);
         lay_take(&L->mid, x - w / 2, x + w / 2);
         y = st->indoor ? st->horizon : st->horizon + 0.035 * H;
+        if (strcmp(o->name, "tree") == 0 && !st->indoor && lay_wintry(L->sc)) {
+            /* In the snow a tree is a snowy pine, not an apple tree. */
+            art_scenery_pine(L->p, x, y, px, 1);
+            lay_report_box(L, "tree", "object", x - 0.36 * px, y - px, x + 0.36 * px, y);
+            return;
+        }
         lay_draw(L, "object", o, x, y, px, 0, seed);
         return;
     case ART_PLACE_WATER:

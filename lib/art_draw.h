@@ -145,6 +145,10 @@ void art_scenery_draw(struct art_pen *p, const struct art_scene *sc, struct art_
  * castle setting's, also the castle object). */
 void art_scenery_castle(struct art_pen *p, double x, double y, double s);
 
+/* A pine, its trunk's foot at (x, y), h pixels tall, snowy when snow (the
+ * tree object in winter places). */
+void art_scenery_pine(struct art_pen *p, double x, double y, double h, int snow);
+
 /* What the weather puts in front of everything: rain, snowflakes, leaves. */
 void art_scenery_weather(struct art_pen *p, const struct art_scene *sc,
                          const struct art_stage *st, uint32_t seed);

@@ -1155,6 +1155,12 @@ scen_snow(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
 }
 
 void
+art_scenery_pine(struct art_pen *p, double x, double y, double h, int snow)
+{
+    scen_pine(p, x, y, h, art_hex(0x3f7f5a), snow, ART_FG);
+}
+
+void
 art_scenery_castle(struct art_pen *p, double x, double y, double s)
 {
     cairo_t *cr = p->cr;
