@@ -47,13 +47,14 @@ book_order(int k)
     char id[16];
     snprintf(id, sizeof id, "T%04d", k);
     json_t *o = json_pack(
-        "{s:s, s:{s:s, s:i, s:s, s:[s,s], s:{s:s, s:s, s:s, s:s}}, s:{s:s, s:s, s:s, s:i}}",
-        "order_id", id, "child", "name", names[lang][k % 6], "age", (k * 7) % 13, "pronouns",
-        vocab_pronouns[(k / 3) % 3], "interests", vocab_interests[(size_t)(k * 5) % ni],
-        vocab_interests[(size_t)(k * 11 + 3) % ni], "appearance", "hair_colour", "brown",
-        "hair_style", "curly", "skin_tone", "medium", "eye_colour", "brown", "book", "language",
-        lang ? "fr" : "en", "theme", theme, "style", vocab_styles[(k / 5) % 3], "pages",
-        k % 4 ? 24 : 32);
+        "{s:s, s:{s:s, s:i, s:s, s:[s,s], s:{s:s, s:s, s:s, s:s}}, s:{s:s, s:s, s:s, "
+        "s:i}}",
+        "order_id", id, "child", "name", names[lang][k % 6], "age", (k * 7) % 13,
+        "pronouns", vocab_pronouns[(k / 3) % 3], "interests",
+        vocab_interests[(size_t)(k * 5) % ni], vocab_interests[(size_t)(k * 11 + 3) % ni],
+        "appearance", "hair_colour", "brown", "hair_style", "curly", "skin_tone",
+        "medium", "eye_colour", "brown", "book", "language", lang ? "fr" : "en", "theme",
+        theme, "style", vocab_styles[(k / 5) % 3], "pages", k % 4 ? 24 : 32);
     assert_non_null(o);
     return o;
 }
@@ -63,7 +64,8 @@ placed_has(const json_t *placed, const char *name)
 {
     size_t i;
     json_t *x;
-    json_array_foreach(placed, i, x) {
+    json_array_foreach(placed, i, x)
+    {
         if (strcmp(json_string_value(json_object_get(x, "name")), name) == 0)
             return 1;
     }
@@ -77,8 +79,8 @@ check_scene_drawn(const struct art_character *ch, const json_t *scene, const cha
 {
     struct err e = {0};
     json_t *placed = json_array();
-    cairo_surface_t *s =
-        art_builtin_draw_report(ch, scene, style, SMALL_PX, SMALL_PX, seed, cover, placed, &e);
+    cairo_surface_t *s = art_builtin_draw_report(ch, scene, style, SMALL_PX, SMALL_PX,
+                                                 seed, cover, placed, &e);
     if (!s)
         fail_msg("%s: %s", where, e.msg);
     cairo_surface_destroy(s);
@@ -86,11 +88,12 @@ check_scene_drawn(const struct art_character *ch, const json_t *scene, const cha
     for (size_t k = 0; k < 2; k++) {
         size_t i;
         json_t *x;
-        json_array_foreach(json_object_get(scene, keys[k]), i, x) {
+        json_array_foreach(json_object_get(scene, keys[k]), i, x)
+        {
             if (!placed_has(placed, json_string_value(x))) {
                 char *d = json_dumps(placed, JSON_COMPACT);
-                fail_msg("%s: the scene names %s \"%s\" but the picture has %s", where, keys[k],
-                         json_string_value(x), d);
+                fail_msg("%s: the scene names %s \"%s\" but the picture has %s", where,
+                         keys[k], json_string_value(x), d);
             }
         }
     }
@@ -107,11 +110,11 @@ check_pixels(const struct art_character *ch, const json_t *scene, const char *st
     json_t *placed = json_array(), *bare = json_deep_copy(scene);
     json_object_set_new(bare, "companions", json_array());
     json_object_set_new(bare, "objects", json_array());
-    cairo_surface_t *full =
-        art_builtin_draw_report(ch, scene, style, SAMPLE_PX, SAMPLE_PX, seed, 0, placed, &e);
-    cairo_surface_t *base =
-        full ? art_builtin_draw_report(ch, bare, style, SAMPLE_PX, SAMPLE_PX, seed, 0, NULL, &e)
-             : NULL;
+    cairo_surface_t *full = art_builtin_draw_report(ch, scene, style, SAMPLE_PX,
+                                                    SAMPLE_PX, seed, 0, placed, &e);
+    cairo_surface_t *base = full ? art_builtin_draw_report(ch, bare, style, SAMPLE_PX,
+                                                           SAMPLE_PX, seed, 0, NULL, &e)
+                                 : NULL;
     if (!full || !base)
         fail_msg("%s: %s", where, e.msg);
     int stride = cairo_image_surface_get_stride(full);
@@ -120,7 +123,8 @@ check_pixels(const struct art_character *ch, const json_t *scene, const char *st
     int cx0 = 0, cy0 = 0, cx1 = 0, cy1 = 0;
     size_t i;
     json_t *x;
-    json_array_foreach(placed, i, x) {
+    json_array_foreach(placed, i, x)
+    {
         if (strcmp(json_string_value(json_object_get(x, "as")), "child") == 0) {
             json_t *box = json_object_get(x, "box");
             cx0 = (int)json_integer_value(json_array_get(box, 0));
@@ -129,7 +133,8 @@ check_pixels(const struct art_character *ch, const json_t *scene, const char *st
             cy1 = (int)json_integer_value(json_array_get(box, 3));
         }
     }
-    json_array_foreach(placed, i, x) {
+    json_array_foreach(placed, i, x)
+    {
         const char *as = json_string_value(json_object_get(x, "as"));
         if (strcmp(as, "object") != 0 && strcmp(as, "companion") != 0)
             continue;
@@ -143,16 +148,18 @@ check_pixels(const struct art_character *ch, const json_t *scene, const char *st
             for (int xx = x0; xx < x1 && xx < SAMPLE_PX; xx++) {
                 if (xx >= cx0 && xx < cx1 && y >= cy0 && y < cy1)
                     continue;
-                const unsigned char *pa = a + y * stride + xx * 4, *pb = b + y * stride + xx * 4;
+                const unsigned char *pa = a + y * stride + xx * 4,
+                                    *pb = b + y * stride + xx * 4;
                 int d = abs(pa[0] - pb[0]) + abs(pa[1] - pb[1]) + abs(pa[2] - pb[2]);
                 area++;
                 differ += d > 40;
             }
         if (area >= 40 && differ * 20 < area)
-            fail_msg("%s: \"%s\" is reported in %d,%d–%d,%d but only %ld of %ld pixels there "
-                     "show it",
-                     where, json_string_value(json_object_get(x, "name")), x0, y0, x1, y1,
-                     differ, area);
+            fail_msg(
+                "%s: \"%s\" is reported in %d,%d–%d,%d but only %ld of %ld pixels there "
+                "show it",
+                where, json_string_value(json_object_get(x, "name")), x0, y0, x1, y1,
+                differ, area);
     }
     cairo_surface_destroy(full);
     cairo_surface_destroy(base);
@@ -168,13 +175,15 @@ check_title(const json_t *story, const json_t *order)
     GString *all = g_string_new(NULL);
     size_t i;
     json_t *pg;
-    json_array_foreach(json_object_get(story, "pages"), i, pg) {
+    json_array_foreach(json_object_get(story, "pages"), i, pg)
+    {
         g_string_append(all, json_string_value(json_object_get(pg, "text")));
         g_string_append_c(all, ' ');
     }
     char *text = g_utf8_strdown(all->str, -1);
     char *title = g_utf8_strdown(json_string_value(json_object_get(story, "title")), -1);
-    char *name = g_utf8_strdown(json_string_value(json_object_get(json_object_get(order, "child"), "name")), -1);
+    char *name = g_utf8_strdown(
+        json_string_value(json_object_get(json_object_get(order, "child"), "name")), -1);
     char **words = g_regex_split_simple("[^[:alpha:]’'-]+", title, 0, 0);
     for (char **w = words; *w; w++) {
         if (g_utf8_strlen(*w, -1) <= 3 || strcmp(*w, name) == 0)
@@ -198,16 +207,20 @@ struct figures {
 };
 
 static void
-count_figures(struct figures *f, const json_t *story, const json_t *order, int lang, int theme)
+count_figures(struct figures *f, const json_t *story, const json_t *order, int lang,
+              int theme)
 {
-    const char *name = json_string_value(json_object_get(json_object_get(order, "child"), "name"));
+    const char *name =
+        json_string_value(json_object_get(json_object_get(order, "child"), "name"));
     GHashTable *mine = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
     json_t *pg;
     if (!f->seen[lang][theme])
-        f->seen[lang][theme] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        f->seen[lang][theme] =
+            g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     f->books[lang][theme]++;
-    json_array_foreach(json_object_get(story, "pages"), i, pg) {
+    json_array_foreach(json_object_get(story, "pages"), i, pg)
+    {
         const char *t = json_string_value(json_object_get(pg, "text"));
         f->pages++;
         for (const char *p = strstr(t, name); p; p = strstr(p + 1, name))
@@ -252,27 +265,32 @@ test_every_named_thing_is_drawn(void **state)
             fail_msg("order %d: %s", k, e.msg);
         struct art_character ch;
         art_character_from_order(order, &ch);
-        const char *style = json_string_value(json_object_get(json_object_get(order, "book"), "style"));
+        const char *style =
+            json_string_value(json_object_get(json_object_get(order, "book"), "style"));
         char where[64];
         snprintf(where, sizeof where, "order %d cover", k);
         if ((k / 2) % every == 0)
-            check_scene_drawn(&ch, json_object_get(json_object_get(story, "cover"), "scene"),
+            check_scene_drawn(&ch,
+                              json_object_get(json_object_get(story, "cover"), "scene"),
                               style, (unsigned)k, 1, where);
         size_t i;
         json_t *pg;
-        json_array_foreach(json_object_get(story, "pages"), i, pg) {
+        json_array_foreach(json_object_get(story, "pages"), i, pg)
+        {
             if ((k / 2) % every != 0)
                 break;
             snprintf(where, sizeof where, "order %d page %zu", k, i + 1);
-            check_scene_drawn(&ch, json_object_get(pg, "scene"), style, (unsigned)(k * 64 + i), 0,
-                              where);
+            check_scene_drawn(&ch, json_object_get(pg, "scene"), style,
+                              (unsigned)(k * 64 + i), 0, where);
             if (k % 25 == 0 && i % 3 == 0)
-                check_pixels(&ch, json_object_get(pg, "scene"), style, (unsigned)(k * 64 + i),
-                             where);
+                check_pixels(&ch, json_object_get(pg, "scene"), style,
+                             (unsigned)(k * 64 + i), where);
         }
         check_title(story, order);
-        const char *lang = json_string_value(json_object_get(json_object_get(order, "book"), "language"));
-        const char *theme = json_string_value(json_object_get(json_object_get(order, "book"), "theme"));
+        const char *lang = json_string_value(
+            json_object_get(json_object_get(order, "book"), "language"));
+        const char *theme =
+            json_string_value(json_object_get(json_object_get(order, "book"), "theme"));
         int ti = 0;
         while (vocab_themes[ti] && strcmp(vocab_themes[ti], theme) != 0)
             ti++;
@@ -297,7 +315,8 @@ test_every_named_thing_is_drawn(void **state)
             }
             g_hash_table_destroy(f.seen[l][t]);
         }
-    printf("# %d books: the child's name %.2f times per page; %d sentences in more than 10%% "
+    printf("# %d books: the child's name %.2f times per page; %d sentences in more than "
+           "10%% "
            "of the books of their theme and language (the most shared: %.0f%%)\n",
            BOOKS, (double)f.names / (double)f.pages, over, worst * 100);
 }
@@ -316,14 +335,18 @@ test_deterministic(void **state)
     assert_string_equal(da, db);
     struct art_character ch;
     art_character_from_order(order, &ch);
-    const json_t *scene = json_object_get(json_array_get(json_object_get(a, "pages"), 9), "scene");
+    const json_t *scene =
+        json_object_get(json_array_get(json_object_get(a, "pages"), 9), "scene");
     json_t *pa = json_array(), *pb = json_array();
-    cairo_surface_t *sa = art_builtin_draw_report(&ch, scene, "crayon", 120, 120, 9, 0, pa, &e);
-    cairo_surface_t *sb = art_builtin_draw_report(&ch, scene, "crayon", 120, 120, 9, 0, pb, &e);
+    cairo_surface_t *sa =
+        art_builtin_draw_report(&ch, scene, "crayon", 120, 120, 9, 0, pa, &e);
+    cairo_surface_t *sb =
+        art_builtin_draw_report(&ch, scene, "crayon", 120, 120, 9, 0, pb, &e);
     assert_non_null(sa);
     assert_non_null(sb);
     assert_true(json_equal(pa, pb));
-    assert_memory_equal(cairo_image_surface_get_data(sa), cairo_image_surface_get_data(sb),
+    assert_memory_equal(cairo_image_surface_get_data(sa),
+                        cairo_image_surface_get_data(sb),
                         (size_t)cairo_image_surface_get_stride(sa) * 120);
     cairo_surface_destroy(sa);
     cairo_surface_destroy(sb);
@@ -350,33 +373,37 @@ test_believable(void **state)
         const char *setting, *thing;
         double max_top, max_height; /* box top and height, fractions of the picture */
     } cases[] = {
-        {"underwater", "boat", 0.2, 1},   /* at the surface, the top of the picture */
-        {"bedroom", "snowman", 1, 0.16},  /* a toy */
+        {"underwater", "boat", 0.2, 1},  /* at the surface, the top of the picture */
+        {"bedroom", "snowman", 1, 0.16}, /* a toy */
         {"home", "horse", 1, 0.16},
         {"jungle", "triceratops", 1, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[s], s:s}", "setting",
-                                  cases[i].setting, "time_of_day", "day", "weather", "clear",
-                                  "action", "standing", "mood", "happy", "companions", "objects",
-                                  cases[i].thing, "description", "x");
+        json_t *scene = json_pack(
+            "{s:s, s:s, s:s, s:s, s:s, s:[], s:[s], s:s}", "setting", cases[i].setting,
+            "time_of_day", "day", "weather", "clear", "action", "standing", "mood",
+            "happy", "companions", "objects", cases[i].thing, "description", "x");
         json_t *placed = json_array();
-        cairo_surface_t *s = art_builtin_draw_report(&ch, scene, "flat", 200, 200, 3, 0, placed, &e);
+        cairo_surface_t *s =
+            art_builtin_draw_report(&ch, scene, "flat", 200, 200, 3, 0, placed, &e);
         assert_non_null(s);
         size_t k;
         json_t *x;
         int found = 0;
-        json_array_foreach(placed, k, x) {
-            if (strcmp(json_string_value(json_object_get(x, "name")), cases[i].thing) != 0)
+        json_array_foreach(placed, k, x)
+        {
+            if (strcmp(json_string_value(json_object_get(x, "name")), cases[i].thing) !=
+                0)
                 continue;
             found = 1;
             json_t *box = json_object_get(x, "box");
             double top = json_integer_value(json_array_get(box, 1)) / 200.0;
             double hgt = (json_integer_value(json_array_get(box, 3)) -
-                          json_integer_value(json_array_get(box, 1))) / 200.0;
+                          json_integer_value(json_array_get(box, 1))) /
+                         200.0;
             if (top > cases[i].max_top || hgt > cases[i].max_height)
-                fail_msg("%s in %s: top %.2f, height %.2f", cases[i].thing, cases[i].setting,
-                         top, hgt);
+                fail_msg("%s in %s: top %.2f, height %.2f", cases[i].thing,
+                         cases[i].setting, top, hgt);
         }
         if (!found)
             fail_msg("%s in %s: not drawn", cases[i].thing, cases[i].setting);
@@ -398,7 +425,8 @@ shirt_colour(cairo_surface_t *s, const json_t *placed, double *chroma, double *l
     size_t i;
     json_t *x;
     *chroma = *light = -1;
-    json_array_foreach(placed, i, x) {
+    json_array_foreach(placed, i, x)
+    {
         if (strcmp(json_string_value(json_object_get(x, "as")), "child") != 0)
             continue;
         json_t *box = json_object_get(x, "box");
@@ -433,15 +461,15 @@ test_styles_differ(void **state)
     for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
         ch.top_colour = tops[i];
         json_t *scene = json_pack("{s:s, s:s, s:s, s:s, s:s, s:[], s:[], s:s}", "setting",
-                                  settings[i], "time_of_day", "day", "weather", "clear", "action",
-                                  "standing", "mood", "happy", "companions", "objects",
-                                  "description", "x");
+                                  settings[i], "time_of_day", "day", "weather", "clear",
+                                  "action", "standing", "mood", "happy", "companions",
+                                  "objects", "description", "x");
         double c[3], l[3];
         for (int k = 0; k < 3; k++) {
             struct err e = {0};
             json_t *placed = json_array();
-            cairo_surface_t *s = art_builtin_draw_report(&ch, scene, vocab_styles[k], 400, 400,
-                                                         11, 0, placed, &e);
+            cairo_surface_t *s = art_builtin_draw_report(&ch, scene, vocab_styles[k], 400,
+                                                         400, 11, 0, placed, &e);
             assert_non_null(s);
             shirt_colour(s, placed, &c[k], &l[k]);
             cairo_surface_destroy(s);
@@ -449,9 +477,10 @@ test_styles_differ(void **state)
         }
         /* vocab_styles: watercolour, flat, crayon */
         if (!(c[0] < c[1] - 4 && c[2] > c[1] + 4))
-            fail_msg("%s shirt in the %s: chroma %.0f/%.0f/%.0f, lightness %.0f/%.0f/%.0f "
-                     "(watercolour/flat/crayon)",
-                     tops[i], settings[i], c[0], c[1], c[2], l[0], l[1], l[2]);
+            fail_msg(
+                "%s shirt in the %s: chroma %.0f/%.0f/%.0f, lightness %.0f/%.0f/%.0f "
+                "(watercolour/flat/crayon)",
+                tops[i], settings[i], c[0], c[1], c[2], l[0], l[1], l[2]);
         json_decref(scene);
     }
     json_decref(order);
