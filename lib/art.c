@@ -288,10 +288,20 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
         layout = json_pack("{s:i, s:{}}", "version", 1, "pages");
     }
     json_t *bands = json_object_get(layout, "pages");
+    /* What each picture shows (art_builtin_draw_report), for art/placed.json:
+     * cover first, then the pages; null for a picture kept from before. */
+    json_t *placed_book = json_array();
+    char *placed_path = fsu_join(dir, "placed.json");
+    json_t *placed_was = json_load_file(placed_path, 0, NULL);
+    free(placed_path);
     for (int i = 0; i <= n; i++) {
-        if (art_stopping())
+        if (art_stopping()) {
+            json_decref(layout);
+            json_decref(placed_book);
+            json_decref(placed_was);
             return err_set(e, ERR_TRANSIENT, "order %s: stopped after %d pictures: shutting down",
                            oid, drawn + kept);
+        }
         char name[32];
         if (i == 0)
             snprintf(name, sizeof name, "cover.jpg");
@@ -301,26 +311,41 @@ art_builtin_book(const struct config *cfg, const json_t *order, const json_t *st
         if (art_jpeg_complete(path, g.art_w_px, g.art_h_px)) {
             kept++;
             free(path);
+            json_t *was = json_array_get(placed_was, (size_t)i);
+            json_array_append_new(placed_book, was ? json_incref(was) : json_null());
             continue;
         }
         const json_t *scene =
             i == 0 ? cover : json_object_get(json_array_get(pages, (size_t)(i - 1)), "scene");
         double band_top = 1;
-        cairo_surface_t *s =
-            art_builtin_draw_band(&ch, scene, style, g.art_w_px, g.art_h_px,
-                                  art_seed(base, i), i == 0, &band_top, e);
+        json_t *placed = json_array();
+        json_array_append_new(placed_book, placed);
+        cairo_surface_t *s = art_builtin_draw_report(&ch, scene, style, g.art_w_px, g.art_h_px,
+                                                     art_seed(base, i), i == 0, placed,
+                                                     &band_top, e);
         int rc = s ? art_write_jpeg(s, path, quality, e) : -1;
         if (s)
             cairo_surface_destroy(s);
         free(path);
         if (rc < 0) {
             json_decref(layout);
+            json_decref(placed_book);
+            json_decref(placed_was);
             return err_prefix(e, "order %s: %s", oid, name);
         }
         json_object_set_new(bands, name,
                             json_pack("{s:{s:f, s:f}}", "text_band", "top",
                                       round(band_top * 1000) / 1000, "bottom", 1.0));
         drawn++;
+    }
+    json_decref(placed_was);
+    char *pj = drawn ? json_dumps(placed_book, JSON_COMPACT) : NULL;
+    json_decref(placed_book);
+    int prc = pj ? fsu_write_atomic(dir, "placed.json", pj, strlen(pj), e) : 0;
+    free(pj);
+    if (prc < 0) {
+        json_decref(layout);
+        return err_prefix(e, "order %s: placed.json", oid);
     }
     char *text = json_dumps(layout, JSON_INDENT(1) | JSON_SORT_KEYS);
     json_decref(layout);

@@ -44,6 +44,19 @@ cairo_surface_t *art_builtin_draw(const struct art_character *c, const json_t *s
  * See docs/pdf.md, "The text band". */
 #define ART_LAYOUT_FILE "layout.json"
 
+/* The same picture (the cover's layout when cover), and what it placed:
+ * appends to the JSON array placed one {"name", "as", "box": [x0, y0, x1,
+ * y1]} per companion and object of the scene drawn ("as": companion,
+ * object, worn, held; and the child itself, "as": child), the box in
+ * pixels.  What the scene names and is not in placed was not drawn.  placed
+ * may be NULL.  *band_top, when band_top is not NULL, receives the fraction
+ * of the picture's height below which no figure (the child, a companion) is
+ * drawn: the pdf stage sets the text there (docs/pdf.md, "The text band"). */
+cairo_surface_t *art_builtin_draw_report(const struct art_character *c, const json_t *scene,
+                                         const char *style, int w, int h, unsigned seed,
+                                         int cover, json_t *placed, double *band_top,
+                                         struct err *e);
+
 /* Writes surface as a baseline JPEG (libjpeg), atomically. */
 int art_write_jpeg(cairo_surface_t *s, const char *path, int quality, struct err *e);
 
@@ -58,7 +71,9 @@ int art_stopping(void);
 
 /* Draws every picture of the book into dir (the order's art/ folder) with
  * the configured provider (art_provider).  Pictures already there and
- * complete are kept (a retried order does not pay twice). */
+ * complete are kept (a retried order does not pay twice).  The built-in
+ * illustrator also writes dir/placed.json: for the cover and each page in
+ * turn, what art_builtin_draw_report() placed (null: a picture kept). */
 int art_draw_book(const struct config *cfg, struct db *db, const json_t *order,
                   const json_t *story, const char *dir, struct err *e);
 

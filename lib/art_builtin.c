@@ -101,7 +101,36 @@ struct lay {
     double half;   /* half the width the child takes in its pose, pixels */
     double cx, cy; /* the child's feet */
     struct lay_row front, mid, sky;
+    json_t *placed; /* what was drawn where, or NULL (art_builtin_draw_report) */
 };
+
+/* Notes that name was drawn as role ("companion", "object", "worn",
+ * "held") in the box x0..x1 × y0..y1 (pixels), clipped to the picture. */
+static void
+lay_report_box(struct lay *L, const char *name, const char *role, double x0, double y0,
+               double x1, double y1)
+{
+    if (!L->placed)
+        return;
+    x0 = fmax(0, x0);
+    y0 = fmax(0, y0);
+    x1 = fmin(L->st->w, x1);
+    y1 = fmin(L->st->h, y1);
+    json_array_append_new(L->placed,
+                          json_pack("{s:s, s:s, s:[i,i,i,i]}", "name", name, "as", role,
+                                    "box", (int)floor(x0), (int)floor(y0), (int)ceil(x1),
+                                    (int)ceil(y1)));
+}
+
+/* An object drawn with its feet at (x, y), px tall: draws and reports it. */
+static void
+lay_draw(struct lay *L, const char *role, const struct art_object_info *o, double x, double y,
+         double px, int flip, uint32_t seed)
+{
+    art_object_draw(L->p, o, x, y, px, flip, seed);
+    double hw = px * o->aspect / 2;
+    lay_report_box(L, o->name, role, x - hw, y - px, x + hw, y);
+}
 
 /* A pond for a swimmer on dry land. */
 static void
@@ -140,6 +169,14 @@ lay_waves(struct lay *L)
     art_pen_stroke_alpha(L->p, art_hex(0xeef8fc), 0.9, 5 * u, ART_BG);
 }
 
+/* 1 in a wintry place: snow falling, the snow, the snowy mountains. */
+static int
+lay_wintry(const struct art_scene *sc)
+{
+    return strcmp(sc->weather, "snow") == 0 || strcmp(sc->setting, "snow") == 0 ||
+           strcmp(sc->setting, "mountains") == 0;
+}
+
 /* A thing of the scene (not a companion) where it belongs. */
 static void
 lay_object(struct lay *L, const char *name, int index)
@@ -150,6 +187,38 @@ lay_object(struct lay *L, const char *name, int index)
     double px = o->size * L->hc, w, x, y;
     uint32_t seed = L->rng + 7919u * (uint32_t)index;
     double pref = art_rand(&L->rng) < 0.5 ? m : W - m;
+    if (strcmp(o->name, "river") == 0 && !st->underwater && !st->floating) {
+        /* A river crosses the land between the far hills and the child. */
+        px = W / o->aspect;
+        y = st->indoor ? st->horizon : fmin(st->horizon + 0.1 * H, L->cy - 0.02 * H);
+        lay_draw(L, "object", o, W / 2, y, px, 0, seed);
+        return;
+    }
+    if (strcmp(o->name, "bunting") == 0) {
+        /* Party bunting hangs across the top of the picture. */
+        px = (W - 2 * m) / o->aspect;
+        lay_draw(L, "object", o, W / 2, 0.6 * m + px, px, 0, seed);
+        return;
+    }
+    if (strcmp(o->name, "boat") == 0 && st->underwater) {
+        /* Seen from below, a boat floats at the surface, never under it. */
+        px = fmin(px, 0.14 * H);
+        w = px * o->aspect;
+        x = lay_pick(&L->sky, m, W - m, w, pref);
+        lay_take(&L->sky, x - w / 2, x + w / 2);
+        lay_draw(L, "object", o, x, 0.1 * H + px * 0.55, px, x > L->cx, seed);
+        return;
+    }
+    if (st->indoor && o->place == ART_PLACE_GROUND && o->size > 0.35 &&
+        strcmp(o->name, "family") != 0) {
+        /* Indoors, a snowman, a horse or a tractor is a toy on the floor. */
+        px = 0.3 * L->hc;
+        w = px * o->aspect;
+        x = lay_pick(&L->front, m, W - m, w, L->cx + (pref < W / 2 ? -1 : 1) * 0.4 * L->hc);
+        lay_take(&L->front, x - w / 2, x + w / 2);
+        lay_draw(L, "object", o, x, L->cy + 0.015 * H, px, x > L->cx, seed);
+        return;
+    }
     switch (o->place) {
     case ART_PLACE_SKY: {
         double top = st->cover ? 0.32 * H : m + 0.02 * H;
@@ -160,7 +229,7 @@ lay_object(struct lay *L, const char *name, int index)
         y = top + px + art_rand(&L->rng) * 0.08 * H;
         if (fabs(x - L->cx) < w / 2 + 0.25 * L->hc && y > L->cy - L->hc * 1.05)
             y = fmax(top + px, L->cy - L->hc * 1.05);
-        art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
+        lay_draw(L, "object", o, x, y, px, x > L->cx, seed);
         return;
     }
     case ART_PLACE_FAR:
@@ -170,7 +239,13 @@ lay_object(struct lay *L, const char *name, int index)
         x = lay_pick(&L->mid, m, W - m, w, pref);
         lay_take(&L->mid, x - w / 2, x + w / 2);
         y = st->indoor ? st->horizon : st->horizon + 0.035 * H;
-        art_object_draw(L->p, o, x, y, px, 0, seed);
+        if (strcmp(o->name, "tree") == 0 && !st->indoor && lay_wintry(L->sc)) {
+            /* In the snow a tree is a snowy pine, not an apple tree. */
+            art_scenery_pine(L->p, x, y, px, 1);
+            lay_report_box(L, "tree", "object", x - 0.36 * px, y - px, x + 0.36 * px, y);
+            return;
+        }
+        lay_draw(L, "object", o, x, y, px, 0, seed);
         return;
     case ART_PLACE_WATER:
         if (st->underwater) {
@@ -178,7 +253,7 @@ lay_object(struct lay *L, const char *name, int index)
             x = lay_pick(&L->sky, m, W - m, w, pref);
             lay_take(&L->sky, x - w / 2, x + w / 2);
             y = art_rand_in(&L->rng, 0.3, 0.5) * H;
-            art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
+            lay_draw(L, "object", o, x, y, px, x > L->cx, seed);
             return;
         }
         px *= 0.7;
@@ -187,13 +262,13 @@ lay_object(struct lay *L, const char *name, int index)
         lay_take(&L->mid, x - w / 2, x + w / 2);
         y = st->horizon + 0.06 * H;
         if (st->indoor) {
-            art_object_draw(L->p, o, x, st->horizon + 0.05 * H, px * 0.6, x > L->cx, seed);
+            lay_draw(L, "object", o, x, st->horizon + 0.05 * H, px * 0.6, x > L->cx, seed);
         } else if (st->water) {
-            art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
+            lay_draw(L, "object", o, x, y, px, x > L->cx, seed);
         } else {
             /* No sea here: a pond, the swimmer jumping out of it. */
             lay_pond(L, x, y, fmax(w * 1.2, 0.12 * W));
-            art_object_draw(L->p, o, x, y - px * 0.15, px, x > L->cx, seed);
+            lay_draw(L, "object", o, x, y - px * 0.15, px, x > L->cx, seed);
         }
         return;
     case ART_PLACE_GROUND:
@@ -205,7 +280,7 @@ lay_object(struct lay *L, const char *name, int index)
         y = st->floating ? L->cy - 0.05 * H : st->horizon + 0.12 * H;
         if (st->indoor)
             y = st->horizon + 0.05 * H;
-        art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
+        lay_draw(L, "object", o, x, y, px, x > L->cx, seed);
         return;
     case ART_PLACE_SMALL:
         break;
@@ -215,7 +290,7 @@ lay_object(struct lay *L, const char *name, int index)
     x = lay_pick(&L->front, m, W - m, w, L->cx + (pref < W / 2 ? -1 : 1) * 0.35 * L->hc);
     lay_take(&L->front, x - w / 2, x + w / 2);
     y = L->cy + 0.015 * H;
-    art_object_draw(L->p, o, x, y, px, x > L->cx, seed);
+    lay_draw(L, "object", o, x, y, px, x > L->cx, seed);
 }
 
 /* Where a companion goes: decided before anything is drawn, so that the
@@ -239,6 +314,12 @@ lay_companion(struct lay *L, const char *name, int index, int hugging, struct la
     if (o->place == ART_PLACE_FAR) {
         sp->far = 1; /* a tree or a castle is scenery: drawn with the objects */
         return;
+    }
+    if (st->indoor && o->size > 0.4 && strcmp(o->name, "family") != 0 &&
+        o->place != ART_PLACE_WATER) {
+        /* Indoors, the child's dinosaur or snowman is a toy. */
+        px = 0.32 * L->hc;
+        w = px * o->aspect;
     }
     /* Too wide for the page: shrink it to fit beside the child. */
     double room = fmax(L->cx - m, W - m - L->cx) - 0.22 * L->hc;
@@ -296,14 +377,38 @@ lay_companion_draw(struct lay *L, const struct lay_spot *sp, int index)
         lay_pond(L, sp->x, y, fmax(sp->px * sp->o->aspect * 1.2, 0.1 * L->st->w));
         y -= sp->px * 0.12;
     }
-    art_object_draw(L->p, sp->o, sp->x, y, sp->px, sp->x > L->cx,
-                    L->rng + 104729u * (uint32_t)index);
+    lay_draw(L, "companion", sp->o, sp->x, y, sp->px, sp->x > L->cx,
+             L->rng + 104729u * (uint32_t)index);
+}
+
+/* How far the child turns towards where it faces: on the move, pointing
+ * or reaching a three-quarter view; standing, waving or sitting either
+ * way, by the seed; lying, hugging, jumping and dancing face us. */
+static double
+lay_turn(const char *action, uint32_t *rng)
+{
+    static const struct {
+        const char *action;
+        double lo, hi;
+    } turns[] = {
+        {"walking", 0.8, 1},  {"running", 0.9, 1},  {"climbing", 0.7, 0.9},
+        {"pointing", 0.6, 0.9}, {"reaching", 0.5, 0.8}, {"flying", 0.7, 1},
+        {"swimming", 0.8, 1}, {"reading", 0, 0.4},  {"standing", 0, 0.7},
+        {"waving", 0, 0.6},   {"sitting", 0, 0.7},
+    };
+    double r = art_rand(rng);
+    for (size_t i = 0; i < sizeof turns / sizeof turns[0]; i++)
+        if (strcmp(turns[i].action, action) == 0) {
+            double t = turns[i].lo + (turns[i].hi - turns[i].lo) * r;
+            return t < 0.2 ? 0 : t;
+        }
+    return 0;
 }
 
 /* The picture; cover: the book's cover layout. */
 static cairo_surface_t *
 art_builtin_compose(const struct art_character *c, const json_t *scene, const char *style,
-                    int w, int h, unsigned seed, int cover, double *band_top,
+                    int w, int h, unsigned seed, int cover, json_t *placed, double *band_top,
                     struct err *e)
 {
     if (!c)
@@ -344,6 +449,7 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     L.sc = &sc;
     L.st = &st;
     L.rng = seed * 2654435761u + 12345u;
+    L.placed = json_is_array(placed) ? placed : NULL;
     L.hc = cover ? fmin(0.46 * h, 0.58 * w) : fmin(0.4 * h, 0.5 * w);
     static const double spots[] = {0.36, 0.5, 0.64};
     int sleeping = strcmp(sc.action, "sleeping") == 0;
@@ -374,13 +480,35 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     /* Paper first: nothing is ever left as bare (black) canvas. */
     cairo_set_source_rgb(cr, 0.99, 0.98, 0.95);
     cairo_paint(cr);
+    /* A second composition of every setting: the scenery mirrored (the
+     * volcano, the window, the barn on the other side), around the same
+     * clear place for the child. */
+    int mirror = !cover && ((seed * 2654435761u) >> 17 & 1);
+    double keep_x0 = st.clear_x0, keep_x1 = st.clear_x1;
+    if (mirror) {
+        cairo_save(cr);
+        cairo_translate(cr, w, 0);
+        cairo_scale(cr, -1, 1);
+        st.clear_x0 = w - keep_x1;
+        st.clear_x1 = w - keep_x0;
+    }
     art_scenery_draw(&pen, &sc, &st, seed);
+    if (mirror) {
+        cairo_restore(cr);
+        st.clear_x0 = keep_x0;
+        st.clear_x1 = keep_x1;
+    }
 
-    struct art_child_extras extras = {0, 0};
+    struct art_child_extras extras = {0, 0, 0};
+    extras.turn = lay_turn(sc.action, &L.rng);
     int reading = strcmp(sc.action, "reading") == 0;
     struct lay_spot spots_c[ART_MAX_COMPANIONS];
     for (int i = 0; i < sc.ncompanions; i++)
         lay_companion(&L, sc.companions[i], i, strcmp(sc.action, "hugging") == 0, &spots_c[i]);
+    /* A river first: everything else stands on its banks. */
+    for (int i = 0; i < sc.nobjects; i++)
+        if (strcmp(art_object_find(sc.objects[i])->name, "river") == 0)
+            lay_object(&L, sc.objects[i], i);
     /* Far and middle things first, then the sky, then the child's row. */
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < sc.nobjects; i++) {
@@ -389,7 +517,7 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
                 extras.crown = 1;
                 continue;
             }
-            if (reading && strcmp(o->name, "book") == 0)
+            if ((reading && strcmp(o->name, "book") == 0) || strcmp(o->name, "river") == 0)
                 continue;
             if ((o->place != ART_PLACE_SMALL) == (pass == 0))
                 lay_object(&L, sc.objects[i], i);
@@ -413,6 +541,25 @@ art_builtin_compose(const struct art_character *c, const json_t *scene, const ch
     /* The hero keeps more of its own colours than the world around it. */
     pen.light_k *= 0.55;
     art_child_draw(&pen, c, sc.action, sc.mood, L.cx, L.cy, L.hc, flip, &extras);
+    lay_report_box(&L, "child", "child", L.cx - L.half, L.cy - 1.05 * L.hc, L.cx + L.half,
+                   L.cy + 0.02 * L.hc);
+    if (L.placed) {
+        json_t *me = json_array_get(L.placed, json_array_size(L.placed) - 1);
+        json_object_set_new(me, "action", json_string(sc.action));
+        json_object_set_new(me, "view", json_string(extras.turn > 0.5   ? "three-quarter"
+                                                    : extras.turn > 0 ? "half-turned"
+                                                                      : "front"));
+    }
+    {
+        double fy = L.cy - art_child_face_height(sc.action) * L.hc;
+        if (extras.crown)
+            lay_report_box(&L, "crown", "worn", L.cx - 0.2 * L.hc, fy - 0.35 * L.hc,
+                           L.cx + 0.2 * L.hc, fy - 0.05 * L.hc);
+        if (reading)
+            for (int i = 0; i < sc.nobjects; i++)
+                if (strcmp(art_object_find(sc.objects[i])->name, "book") == 0)
+                    lay_report_box(&L, "book", "held", L.cx - L.half, fy, L.cx + L.half, L.cy);
+    }
     pen.light_k = light_k;
     if (strcmp(sc.action, "swimming") == 0 && st.water && !st.underwater)
         lay_waves(&L);
@@ -447,20 +594,20 @@ cairo_surface_t *
 art_builtin_draw(const struct art_character *c, const json_t *scene, const char *style, int w,
                  int h, unsigned seed, struct err *e)
 {
-    return art_builtin_compose(c, scene, style, w, h, seed, 0, NULL, e);
+    return art_builtin_compose(c, scene, style, w, h, seed, 0, NULL, NULL, e);
 }
 
 cairo_surface_t *
 art_builtin_draw_cover(const struct art_character *c, const json_t *scene, const char *style,
                        int w, int h, unsigned seed, struct err *e)
 {
-    return art_builtin_compose(c, scene, style, w, h, seed, 1, NULL, e);
+    return art_builtin_compose(c, scene, style, w, h, seed, 1, NULL, NULL, e);
 }
 
 cairo_surface_t *
-art_builtin_draw_band(const struct art_character *c, const json_t *scene,
-                      const char *style, int w, int h, unsigned seed, int cover,
-                      double *band_top, struct err *e)
+art_builtin_draw_report(const struct art_character *c, const json_t *scene, const char *style,
+                        int w, int h, unsigned seed, int cover, json_t *placed, double *band_top,
+                        struct err *e)
 {
-    return art_builtin_compose(c, scene, style, w, h, seed, cover, band_top, e);
+    return art_builtin_compose(c, scene, style, w, h, seed, cover, placed, band_top, e);
 }

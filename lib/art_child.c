@@ -773,7 +773,14 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
     cairo_scale(cr, 1, age_k);
     cairo_translate(cr, 0, (1 - age_k) * -60);
 
+    /* A three-quarter view (turn towards +x, 0 = facing us): the body a
+     * little narrower, the face moved towards the side the child faces,
+     * the far ear hidden. */
+    double turn = extras ? fmin(fmax(extras->turn, 0), 1) : 0;
+    double narrow = 1 - 0.16 * turn;
     child_hair_back(p, style, hair, tie);
+    cairo_save(cr);
+    cairo_scale(cr, narrow, 1);
     /* Legs, then the body over their tops. */
     double k = po->sit ? 0.45 : 1;
     child_leg(p, -5.8, HIP_Y, po->ll1, po->ll2, k, bottom, shoe, ART_FG);
@@ -807,13 +814,29 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
         cairo_rotate(cr, -0.06);
         cairo_translate(cr, 0, -SHOULDER_Y);
     }
-    art_path_circle(cr, -HEAD_RX + 0.5, HEAD_Y + 1, 4.2);
-    art_path_circle(cr, HEAD_RX - 0.5, HEAD_Y + 1, 4.2);
+    cairo_scale(cr, 1 / narrow, 1); /* the head keeps its width */
+    art_path_circle(cr, -HEAD_RX + 0.5 + turn * 3, HEAD_Y + 1, 4.2);
+    if (turn < 0.3)
+        art_path_circle(cr, HEAD_RX - 0.5, HEAD_Y + 1, 4.2);
     art_pen_fill(p, skin, ART_FG | ART_NOSHADOW);
     art_path_ellipse(cr, 0, HEAD_Y, HEAD_RX, HEAD_RY);
     art_pen_fill(p, skin, ART_FG);
+    cairo_save(cr);
+    if (turn > 0) {
+        art_path_ellipse(cr, 0, HEAD_Y, HEAD_RX, HEAD_RY);
+        cairo_clip(cr);
+        cairo_translate(cr, turn * 6, 0);
+        /* the far half of the face is seen edge-on */
+        cairo_translate(cr, 0, HEAD_Y);
+        cairo_scale(cr, 1 - 0.12 * turn, 1);
+        cairo_translate(cr, 0, -HEAD_Y);
+    }
     child_face_draw(p, c, face, skin, hair, mirror);
+    cairo_restore(cr);
+    cairo_save(cr);
+    cairo_translate(cr, turn * 2.5, 0);
     child_hair_front(p, style, hair, skin);
+    cairo_restore(cr);
     if (extras && extras->crown)
         child_crown(p);
     cairo_restore(cr);
@@ -833,6 +856,7 @@ art_child_draw(struct art_pen *p, const struct art_character *c, const char *act
         art_pen_fill(p, art_hex(0xfff0a0), ART_PLAIN);
     }
     cairo_restore(cr);
+    cairo_restore(cr); /* narrow */
 
     cairo_restore(cr);
 

@@ -32,15 +32,6 @@ cairo_surface_t *art_builtin_draw_cover(const struct art_character *c, const jso
                                         const char *style, int w, int h, unsigned seed,
                                         struct err *e);
 
-/* The text band (docs/pdf.md, "The text band"): art_builtin_draw() or
- * art_builtin_draw_cover(), and *band_top receives the fraction of the
- * picture's height below which no figure (the child, a companion) is
- * drawn: the pdf stage sets the text there.  art.c writes it to
- * art/layout.json. */
-cairo_surface_t *art_builtin_draw_band(const struct art_character *c, const json_t *scene,
-                                       const char *style, int w, int h, unsigned seed,
-                                       int cover, double *band_top, struct err *e);
-
 /* The style called name; unknown names give watercolour. */
 enum art_style art_style_from_name(const char *name);
 
@@ -154,6 +145,10 @@ void art_scenery_draw(struct art_pen *p, const struct art_scene *sc, struct art_
  * castle setting's, also the castle object). */
 void art_scenery_castle(struct art_pen *p, double x, double y, double s);
 
+/* A pine, its trunk's foot at (x, y), h pixels tall, snowy when snow (the
+ * tree object in winter places). */
+void art_scenery_pine(struct art_pen *p, double x, double y, double h, int snow);
+
 /* What the weather puts in front of everything: rain, snowflakes, leaves. */
 void art_scenery_weather(struct art_pen *p, const struct art_scene *sc,
                          const struct art_stage *st, uint32_t seed);
@@ -195,6 +190,7 @@ struct art_rgb art_cloth_colour(const char *colour);
 struct art_child_extras {
     int crown;
     int book;
+    double turn; /* 0: facing us; 1: a three-quarter view towards the way it faces */
 };
 void art_child_draw(struct art_pen *p, const struct art_character *c, const char *action,
                     const char *mood, double x, double y, double px, int flip,

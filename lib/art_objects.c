@@ -1581,6 +1581,208 @@ obj_gift(struct art_pen *p, uint32_t *rng)
     art_pen_fill(p, art_hex(0xffffff), ART_PLAIN);
 }
 
+/* A baby triceratops: a frill, three horns, four stout legs (not the
+ * long neck of the plain dinosaur). */
+static void
+obj_triceratops(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    struct art_rgb body = art_hex(0xd98a4a), frill = art_hex(0xf2c46a), horn = art_hex(0xfbf1d8);
+    (void)rng;
+    for (int i = 0; i < 4; i++)
+        obj_line(p, -44 + i * 22 + (i > 1 ? 8 : 0), -30, -44 + i * 22 + (i > 1 ? 8 : 0), -4, 14,
+                 i & 1 ? body : art_darker(body, 0.12));
+    cairo_move_to(cr, -80, -34);
+    cairo_curve_to(cr, -66, -40, -56, -72, -10, -72);
+    cairo_curve_to(cr, 22, -72, 36, -56, 38, -36);
+    cairo_curve_to(cr, 38, -20, 10, -16, -30, -18);
+    cairo_curve_to(cr, -50, -20, -66, -28, -80, -34);
+    cairo_close_path(cr);
+    art_pen_fill(p, body, ART_FG);
+    /* The frill behind the head, then the head. */
+    art_path_circle(cr, 38, -66, 30);
+    art_pen_fill(p, frill, ART_FG);
+    for (int i = 0; i < 6; i++) {
+        double a = M_PI * (0.9 + 0.22 * i);
+        art_path_circle(cr, 38 + cos(a) * 26, -66 + sin(a) * 26, 3.5);
+    }
+    art_pen_fill(p, art_darker(frill, 0.25), ART_PLAIN);
+    art_path_ellipse(cr, 56, -50, 26, 19);
+    art_pen_fill(p, body, ART_FG);
+    cairo_move_to(cr, 76, -52);
+    cairo_line_to(cr, 96, -50);
+    cairo_line_to(cr, 78, -42);
+    cairo_close_path(cr);
+    for (int s = 0; s < 2; s++) {
+        cairo_move_to(cr, 46 + s * 14, -64);
+        cairo_line_to(cr, 62 + s * 16, -96);
+        cairo_line_to(cr, 56 + s * 14, -62);
+        cairo_close_path(cr);
+    }
+    art_pen_fill(p, horn, ART_FG);
+    obj_eye(p, 62, -56, 3.4);
+    obj_smile(p, 76, -42, 4);
+    obj_cheek(p, 58, -44, 4);
+}
+
+/* A little pterosaur: wide leathery wings, a crested head, a long beak. */
+static void
+obj_pterosaur(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    struct art_rgb skin = art_hex(0x8a7ad0), wing = art_hex(0xb4a6ec);
+    (void)rng;
+    for (int s = -1; s <= 1; s += 2) {
+        cairo_move_to(cr, 0, -56);
+        cairo_curve_to(cr, s * 30, -92, s * 70, -96, s * 90, -84);
+        cairo_curve_to(cr, s * 60, -70, s * 40, -56, s * 6, -44);
+        cairo_close_path(cr);
+    }
+    art_pen_fill(p, wing, ART_FG);
+    art_path_ellipse(cr, 0, -50, 16, 12);
+    art_pen_fill(p, skin, ART_FG);
+    art_path_circle(cr, 18, -66, 11);
+    art_pen_fill(p, skin, ART_FG);
+    cairo_move_to(cr, 10, -74);
+    cairo_line_to(cr, -12, -88);
+    cairo_line_to(cr, 16, -78);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0xf28a5a), ART_FG | ART_NOSHADOW);
+    cairo_move_to(cr, 26, -70);
+    cairo_line_to(cr, 56, -64);
+    cairo_line_to(cr, 26, -60);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0xf6c63a), ART_FG | ART_NOSHADOW);
+    obj_eye(p, 20, -68, 2.6);
+}
+
+/* A parrot: red, with a blue and yellow wing and a hooked beak. */
+static void
+obj_parrot(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    struct art_rgb red = art_hex(0xe0403a);
+    (void)rng;
+    cairo_move_to(cr, -16, -30);
+    cairo_line_to(cr, -56, -6);
+    cairo_line_to(cr, -40, -2);
+    cairo_line_to(cr, -6, -26);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0x3a7ad8), ART_FG);
+    art_path_ellipse(cr, 0, -52, 28, 36);
+    art_pen_fill(p, red, ART_FG);
+    cairo_move_to(cr, -20, -64);
+    cairo_curve_to(cr, -30, -40, -22, -26, -4, -24);
+    cairo_curve_to(cr, -6, -40, -6, -56, -20, -64);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0xf6c63a), ART_FG);
+    art_path_circle(cr, 10, -86, 18);
+    art_pen_fill(p, red, ART_FG);
+    cairo_move_to(cr, 24, -92);
+    cairo_curve_to(cr, 40, -92, 44, -76, 34, -70);
+    cairo_line_to(cr, 26, -78);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0xf4ead0), ART_FG | ART_NOSHADOW);
+    art_path_circle(cr, 14, -90, 6);
+    art_pen_fill(p, art_hex(0xffffff), ART_PLAIN);
+    obj_eye(p, 15, -90, 2.6);
+}
+
+/* A speckled egg in a nest of twigs. */
+static void
+obj_egg(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    struct art_rgb twig = art_hex(0x9a6a3a);
+    art_path_ellipse(cr, 0, -56, 30, 42);
+    art_pen_fill(p, art_hex(0xf6efd8), ART_FG);
+    for (int i = 0; i < 9; i++)
+        art_path_circle(cr, art_rand_in(rng, -20, 20), art_rand_in(rng, -86, -40),
+                        art_rand_in(rng, 2.5, 4.5));
+    art_pen_fill(p, art_hex(0x7ab0a0), ART_PLAIN);
+    cairo_move_to(cr, -56, -30);
+    cairo_curve_to(cr, -50, 2, 50, 2, 56, -30);
+    cairo_curve_to(cr, 30, -20, -30, -20, -56, -30);
+    cairo_close_path(cr);
+    art_pen_fill(p, twig, ART_FG);
+    for (int i = 0; i < 6; i++) {
+        double x = -44 + i * 17;
+        obj_line(p, x, -24 + (i & 1) * 6, x + 18, -10 - (i & 1) * 6, 3, art_darker(twig, 0.25));
+    }
+}
+
+/* A river: a band of moving water, drawn across the land (the layout
+ * gives it the page's width). */
+static void
+obj_river(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    (void)rng;
+    cairo_move_to(cr, -300, -100);
+    for (int i = 0; i <= 6; i++)
+        cairo_line_to(cr, -300 + i * 100, -100 + (i & 1) * 10);
+    cairo_line_to(cr, 300, 0);
+    for (int i = 6; i >= 0; i--)
+        cairo_line_to(cr, -300 + i * 100, -4 - (i & 1) * 8);
+    cairo_close_path(cr);
+    art_pen_fill(p, art_hex(0x4aa0d8), ART_BG);
+    for (int i = 0; i < 7; i++) {
+        double x = -260 + i * 80, y = -76 + (i % 3) * 22;
+        cairo_move_to(cr, x, y);
+        cairo_curve_to(cr, x + 12, y - 8, x + 24, y - 8, x + 36, y);
+    }
+    art_pen_stroke(p, art_hex(0xe8f6fc), 5, ART_PLAIN);
+}
+
+/* The child's family: two grown-ups side by side, arms open. */
+static void
+obj_family(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    static const uint32_t tops[] = {0x5a8ad0, 0xd06a7a, 0x6ab07a, 0xe0a040};
+    static const uint32_t skins[] = {0xf2cfae, 0xc98d62, 0x8d5a3c, 0xe8b890};
+    static const uint32_t hairs[] = {0x3a2a20, 0x7a4a2a, 0x1a1414, 0xc89a50};
+    uint32_t k = art_rand_u32(rng);
+    for (int s = 0; s < 2; s++) {
+        double x = s ? 26 : -26, top = s ? -94 : -100;
+        struct art_rgb skin = art_hex(skins[(k >> 4) % 4]), cloth = art_hex(tops[(k + s) % 4]);
+        obj_line(p, x - 8, top + 56, x - 8, -2, 10, art_hex(0x3a4a6a));
+        obj_line(p, x + 8, top + 56, x + 8, -2, 10, art_hex(0x3a4a6a));
+        shape_round_rect(cr, x - 18, top + 20, 36, 44, 12);
+        art_pen_fill(p, cloth, ART_FG);
+        obj_line(p, x - 16, top + 28, x - 30, top + 10, 8, cloth);
+        obj_line(p, x + 16, top + 28, x + 30, top + 10, 8, cloth);
+        art_path_circle(cr, x, top + 8, 13);
+        art_pen_fill(p, art_hex(hairs[(k >> (8 + s * 3)) % 4]), ART_FG);
+        art_path_circle(cr, x, top + 11, 11);
+        art_pen_fill(p, skin, ART_FG | ART_NOSHADOW);
+        obj_eye(p, x - 4, top + 10, 1.6);
+        obj_eye(p, x + 4, top + 10, 1.6);
+        obj_smile(p, x, top + 15, 3);
+    }
+}
+
+/* Party bunting: a string of flags (the layout hangs it across the top). */
+static void
+obj_bunting(struct art_pen *p, uint32_t *rng)
+{
+    cairo_t *cr = p->cr;
+    static const uint32_t cols[] = {0xe04a4a, 0xf6c63a, 0x4a9ae0, 0x6cc070, 0xd070c0};
+    (void)rng;
+    cairo_move_to(cr, -200, -100);
+    cairo_curve_to(cr, -100, -70, 100, -70, 200, -100);
+    art_pen_stroke(p, art_hex(0x6a5040), 3, ART_FG);
+    for (int i = 0; i < 11; i++) {
+        double t = (i + 0.5) / 11, x = -200 + 400 * t;
+        double y = -100 + 30 * 4 * t * (1 - t) * 0.75;
+        cairo_move_to(cr, x - 14, y);
+        cairo_line_to(cr, x + 14, y);
+        cairo_line_to(cr, x, y + 34);
+        cairo_close_path(cr);
+        art_pen_fill(p, art_hex(cols[i % 5]), ART_FG | ART_NOSHADOW);
+    }
+}
+
 struct obj_entry {
     struct art_object_info info;
     obj_fn *draw;
@@ -1636,6 +1838,13 @@ static const struct obj_entry obj_table[] = {
     {{"planet", 0.3, 1.2, ART_PLACE_SKY}, obj_planet},
     {{"castle", 1.5, 1.3, ART_PLACE_FAR}, obj_castle},
     {{"tent", 0.8, 1.4, ART_PLACE_FAR}, obj_tent},
+    {{"triceratops", 0.55, 1.8, ART_PLACE_GROUND}, obj_triceratops},
+    {{"pterosaur", 0.3, 1.8, ART_PLACE_SKY}, obj_pterosaur},
+    {{"parrot", 0.3, 0.9, ART_PLACE_SKY}, obj_parrot},
+    {{"egg", 0.2, 1.2, ART_PLACE_SMALL}, obj_egg},
+    {{"river", 0.16, 6.0, ART_PLACE_FAR}, obj_river},
+    {{"family", 1.1, 0.9, ART_PLACE_GROUND}, obj_family},
+    {{"bunting", 0.16, 4.0, ART_PLACE_SKY}, obj_bunting},
 };
 
 static const struct obj_entry obj_fallback = {{"gift", 0.28, 1.0, ART_PLACE_SMALL}, obj_gift};

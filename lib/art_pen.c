@@ -227,9 +227,36 @@ art_pen_fini(struct art_pen *p)
     p->grain = p->paper = NULL;
 }
 
+/* Each style's own colour: watercolour's pigment is thin, so its colours
+ * are paler and a little greyed (the paper shows through); crayon's wax is
+ * dense, so its colours are fuller and a little deeper; flat keeps the
+ * palette as it is. */
+static struct art_rgb
+pen_style_colour(enum art_style style, struct art_rgb c)
+{
+    double m = (c.r + c.g + c.b) / 3, k;
+    switch (style) {
+    case ART_STYLE_WATERCOLOUR:
+        k = 0.9;
+        c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
+        return art_mix(c, art_hex(0xfdfaf2), 0.05);
+    case ART_STYLE_CRAYON:
+        k = 1.3;
+        c = (struct art_rgb){m + (c.r - m) * k, m + (c.g - m) * k, m + (c.b - m) * k};
+        c.r = fmin(fmax(c.r, 0), 1);
+        c.g = fmin(fmax(c.g, 0), 1);
+        c.b = fmin(fmax(c.b, 0), 1);
+        return art_darker(c, 0.05);
+    case ART_STYLE_FLAT:
+        break;
+    }
+    return c;
+}
+
 struct art_rgb
 art_pen_colour(const struct art_pen *p, struct art_rgb c, int flags)
 {
+    c = pen_style_colour(p->style, c);
     if ((flags & ART_NOLIGHT) || p->light_k <= 0)
         return c;
     struct art_rgb lit = {c.r * p->light.r, c.g * p->light.g, c.b * p->light.b};
@@ -272,15 +299,21 @@ static void
 pen_append_jittered(struct art_pen *p, const cairo_path_t *path, double j)
 {
     cairo_t *cr = p->cr;
+    double ju = pen_dev(cr, j), step = pen_dev(cr, 9 * p->u);
     cairo_new_path(cr);
     cairo_append_path(cr, path);
+    /* Flattened only as finely as the jitter can show: a hand's wobble of
+     * ju hides an error of half of it (and a finer path is a dearer
+     * stroke). */
+    double tol = cairo_get_tolerance(cr);
+    cairo_set_tolerance(cr, fmax(tol, 0.5 * j)); /* j and tolerances: device pixels */
     cairo_path_t *flat = cairo_copy_path_flat(cr);
+    cairo_set_tolerance(cr, tol);
     cairo_new_path(cr);
     if (flat->status != CAIRO_STATUS_SUCCESS) {
         cairo_path_destroy(flat);
         return;
     }
-    double ju = pen_dev(cr, j), step = pen_dev(cr, 9 * p->u);
     double lx = 0, ly = 0, sx = 0, sy = 0;
     for (int i = 0; i < flat->num_data; i += flat->data[i].header.length) {
         cairo_path_data_t *d = &flat->data[i];
@@ -349,7 +382,12 @@ pen_blooms(struct art_pen *p, const cairo_path_t *path, struct art_rgb c)
         x2 = bx2;
     if (by2 < y2)
         y2 = by2;
-    if (x2 > x1 && y2 > y1) {
+    /* Blooms show only in a large wash: a far pine or a bush does not get
+     * them (and they are the dearest part of a wash). */
+    double dev_w = x2 - x1, dev_h = y2 - y1;
+    cairo_user_to_device_distance(cr, &dev_w, &dev_h);
+    double big = 0.004 * (double)p->u * p->u * 1e6;
+    if (x2 > x1 && y2 > y1 && fabs(dev_w * dev_h) > big) {
         for (int i = 0; i < 3; i++) {
             double cx = art_rand_in(&p->rng, x1, x2), cy = art_rand_in(&p->rng, y1, y2);
             double rx = (x2 - x1) * art_rand_in(&p->rng, 0.12, 0.3);
@@ -400,7 +438,9 @@ pen_fill_impl(struct art_pen *p, struct art_rgb col, double alpha, int flags)
                 break;
             }
             cairo_fill_preserve(cr);
-            pen_source(cr, art_darker(col, 0.4), 0.8);
+            /* Flat: one ink for every outline, as in a vector drawing. */
+            cairo_set_line_width(cr, pen_dev(cr, 1.7 * u));
+            pen_source(cr, art_mix(art_darker(col, 0.55), art_hex(0x2a2030), 0.6), 0.9);
             cairo_stroke(cr);
         } else {
             pen_source(cr, col, 1);

@@ -480,6 +480,11 @@ scen_garden(struct art_pen *p, const struct art_scene *sc, struct art_stage *st,
         if (bx > st->clear_x0 - 60 * u && bx < st->clear_x1 + 60 * u)
             continue;
         art_path_ellipse(cr, bx, by, 120 * u, 30 * u);
+        if (strcmp(sc->weather, "snow") == 0) {
+            /* No flowers in the snow: the beds sleep under it. */
+            art_pen_fill(p, art_hex(0xf4f7fc), ART_BG);
+            continue;
+        }
         art_pen_fill(p, art_hex(0x8a5a3c), ART_BG);
         for (int i = 0; i < 7; i++)
             scen_flower(p, bx - 95 * u + i * 32 * u, by + art_rand_in(rng, -10, 12) * u,
@@ -1112,15 +1117,17 @@ scen_mountains(struct art_pen *p, const struct art_scene *sc, struct art_stage *
             art_pen_fill(p, art_hex(0xf6f8fc), ART_BG);
         }
     }
-    scen_band(p, st, rng, st->horizon + 0.06 * H, 16 * u, 0.9, scen_land(sc, 0x8cc47a));
-    int snow = strcmp(sc->weather, "snow") == 0;
+    /* The snowy mountains (story.json's word): snow on the ground
+     * whatever the weather, and no flowers in it. */
+    struct art_scene snowy = *sc;
+    snowy.weather = "snow";
+    scen_band(p, st, rng, st->horizon + 0.06 * H, 16 * u, 0.9, scen_land(&snowy, 0x8cc47a));
     for (int i = 0; i < 5; i++)
         scen_pine(p, scen_free_x(st, rng, 0.03, 0.97, 40 * u),
                   st->horizon + art_rand_in(rng, 0.08, 0.11) * H, art_rand_in(rng, 120, 180) * u,
-                  art_hex(0x3f7f5a), snow, ART_FG);
-    scen_band(p, st, rng, st->ground - 0.06 * H, 12 * u, 0.6, scen_land(sc, 0x7ab864));
-    scen_grass(p, sc, st, rng, st->ground - 0.05 * H, H, 20, scen_land(sc, 0x5a9a44));
-    scen_flowers(p, st, rng, st->ground, st->ground + 0.2 * H, 6);
+                  art_hex(0x3f7f5a), 1, ART_FG);
+    scen_band(p, st, rng, st->ground - 0.06 * H, 12 * u, 0.6, scen_land(&snowy, 0x7ab864));
+    scen_grass(p, &snowy, st, rng, st->ground - 0.05 * H, H, 20, scen_land(&snowy, 0x5a9a44));
 }
 
 static void
@@ -1145,6 +1152,12 @@ scen_snow(struct art_pen *p, const struct art_scene *sc, struct art_stage *st, u
                          art_rand_in(rng, 60, 120) * u, art_rand_in(rng, 8, 14) * u);
         art_pen_fill_alpha(p, art_hex(0xb8c8e4), 0.45, ART_BG);
     }
+}
+
+void
+art_scenery_pine(struct art_pen *p, double x, double y, double h, int snow)
+{
+    scen_pine(p, x, y, h, art_hex(0x3f7f5a), snow, ART_FG);
 }
 
 void

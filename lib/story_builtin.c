@@ -75,7 +75,7 @@ struct story_book {
     const char *id, *name, *pronoun, *theme, *language, *dedication;
     long age, pages;
     enum story_gender g;
-    char band; /* 's' (ages 0–4), 'm' (5–6) or 'b' (7–12): keys in the data */
+    char band; /* 's' (ages 0–4), 'm' (5–6), 'b' (7–9) or 'o' (10–12): keys in the data */
     const char *interest[STORY_INTERESTS_MAX];
     size_t ninterest;
     const json_t *ct, *lt, *et;        /* the theme in common, lang and en */
@@ -360,8 +360,9 @@ story_book_init(struct story_book *b, const json_t *order, const struct story_fo
 /* --- text --------------------------------------------------------------- */
 
 /* Appends the template of a unit for a band: a string; an array of
- * alternatives; or {"s": …, "m": …, "x": …} where the youngest read "s",
- * the middle band "m" and the oldest "m" followed by "x". */
+ * alternatives; or {"s": …, "m": …, "x": …, "o": …} where the youngest read
+ * "s", the middle band "m", the 7–9s "m" followed by "x", and the 10–12s
+ * "o" when the unit has one (else what the 7–9s read). */
 static int
 story_unit(const struct story_book *b, char band, const json_t *unit, struct story_rng *r,
            GString *out, struct err *e)
@@ -377,6 +378,10 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         return story_unit(b, band, json_array_get(unit, story_rng_below(r, n)), r, out, e);
     }
     if (json_is_object(unit)) {
+        /* The oldest read their own text where there is one ("o"), else
+         * the 7–9 band's. */
+        if (band == 'o' && json_object_get(unit, "o"))
+            return story_unit(b, band, json_object_get(unit, "o"), r, out, e);
         const char *key = band == 's' ? "s" : "m";
         const json_t *part = json_object_get(unit, key);
         if (!part)
@@ -384,7 +389,7 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         if (story_unit(b, band, part, r, out, e) < 0)
             return -1;
         const json_t *more = json_object_get(unit, "x");
-        if (band == 'b' && more) {
+        if ((band == 'b' || band == 'o') && more) {
             g_string_append_c(out, ' ');
             return story_unit(b, band, more, r, out, e);
         }
@@ -434,13 +439,127 @@ story_beat_unit(const struct story_book *b, const char *beat)
     return json_object_get(json_object_get(b->lang, "beats"), beat);
 }
 
+/* 1 when the word that starts at s is one that a plural "they" cannot
+ * take ("they was"): listed in the language's name_again.plural_avoid, or
+ * a present tense in -s ("looks") when plural_avoid_s is set. */
+static int
+story_plural_clash(const json_t *again, const char *s)
+{
+    size_t n = 0;
+    while (s[n] && (g_ascii_isalpha(s[n]) || s[n] == '\'' ))
+        n++;
+    if (n == 0)
+        return 0;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(again, "plural_avoid"), i, x) {
+        const char *w = json_string_value(x);
+        if (w && strlen(w) == n && g_ascii_strncasecmp(w, s, n) == 0)
+            return 1;
+    }
+    return json_is_true(json_object_get(again, "plural_avoid_s")) && n > 2 && s[n - 1] == 's' &&
+           s[n - 2] != 's';
+}
+
+/* 1 when the word at s (up to a space or punctuation) is in list. */
+static int
+story_word_in(const json_t *list, const char *s)
+{
+    size_t n = strcspn(s, " ,.;:!?\u00a0");
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x) {
+        const char *w = json_string_value(x);
+        if (w && strlen(w) == n && strncmp(w, s, n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* 1 when the text before t[at] ends with one of the words of list and a
+ * space ("and ", "” "): there a lower-case mention opens a clause. */
+static int
+story_word_before_in(const char *t, size_t at, const json_t *list)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x) {
+        const char *w = json_string_value(x);
+        size_t n = w ? strlen(w) : 0;
+        if (!n || at < n + 1 || t[at - 1] != ' ' || strncmp(t + at - 1 - n, w, n) != 0)
+            continue;
+        /* a whole word: what comes before it is not a letter */
+        if (at == n + 1 || !g_ascii_isalpha(t[at - 2 - n]) || !g_ascii_isalpha(w[0]))
+            return 1;
+    }
+    return 0;
+}
+
+/* A writer names the child once and then says "she": in a page's template,
+ * every {Name} that opens a sentence after the first mention becomes the
+ * language's subject pronoun, and every "{name}'s" its possessive
+ * (name_again in <lang>.json).  Other mentions (a vocative, "said Maya")
+ * keep the name. */
+static void
+story_name_again(const struct story_book *b, GString *t)
+{
+    const json_t *again = json_object_get(b->lang, "name_again");
+    const char *subject = json_string_value(json_object_get(again, "subject"));
+    const char *poss = json_string_value(json_object_get(again, "possessive"));
+    const char *poss_lc = json_string_value(json_object_get(again, "possessive_lc"));
+    const char *subject_lc = json_string_value(json_object_get(again, "subject_lc"));
+    const char *object_lc = json_string_value(json_object_get(again, "object_lc"));
+    if (!subject)
+        return;
+    int seen = 0;
+    for (size_t i = 0; i < t->len; i++) {
+        int cap = strncmp(t->str + i, "{Name}", 6) == 0;
+        if (!cap && strncmp(t->str + i, "{name}", 6) != 0)
+            continue;
+        if (!seen) {
+            seen = 1;
+            i += 5;
+            continue;
+        }
+        const char *after = t->str + i + 6;
+        const char *with = NULL;
+        size_t take = 6;
+        /* ' or U+2019, then s */
+        int apos = (after[0] == '\'' && after[1] == 's')             ? 2
+                   : (strncmp(after, "\xe2\x80\x99s", 4) == 0) ? 4
+                                                               : 0;
+        if (apos && poss && poss_lc && !g_ascii_isalpha(after[apos])) {
+            with = cap ? poss : poss_lc;
+            take += (size_t)apos;
+        } else if (after[0] == ' ' && !(b->g == STORY_N && story_plural_clash(again, after + 1)) &&
+                   !story_word_in(json_object_get(again, "not_before"), after + 1)) {
+            if (cap)
+                with = subject;
+            else if (subject_lc &&
+                     (story_word_before_in(t->str, i, json_object_get(again, "after")) ||
+                      story_word_in(json_object_get(again, "subject_before"), after + 1)))
+                with = subject_lc;
+            else if (object_lc && story_word_before_in(t->str, i, json_object_get(again, "object_after")))
+                with = object_lc;
+        } else if (!cap && object_lc && !apos &&
+                   story_word_before_in(t->str, i, json_object_get(again, "object_after"))) {
+            with = object_lc;
+        }
+        if (!with)
+            continue;
+        g_string_erase(t, (gssize)i, (gssize)take);
+        g_string_insert(t, (gssize)i, with);
+        i += strlen(with) - 1;
+    }
+}
+
 /* The text of one page; a text too long for the page in the oldest band
  * falls back to the middle band's. */
 static char *
 story_page_text(const struct story_book *b, const char *beat, const char *kind,
                 const json_t *unit, long page, struct err *e)
 {
-    char bands[2] = {b->band, b->band == 'b' ? 'm' : 0};
+    char bands[2] = {b->band, b->band == 'b' || b->band == 'o' ? 'm' : 0};
     const char *refrain = json_string_value(
         json_object_get(json_object_get(json_object_get(b->common, "beats"), kind), "refrain"));
     for (int k = 0; k < 2 && bands[k]; k++) {
@@ -474,6 +593,7 @@ story_page_text(const struct story_book *b, const char *beat, const char *kind,
             g_string_append_c(tmpl, ' ');
             g_string_append(tmpl, story_pick_str(ref, &r));
         }
+        story_name_again(b, tmpl);
         char *text = story_render(b, b->lang, b->vars, tmpl->str, e);
         g_string_free(tmpl, TRUE);
         if (!text) {
@@ -622,9 +742,73 @@ story_is_home(const char *setting)
 
 /* The scene of a page: cbeat is the beat's entry in common.json, cobst the
  * obstacle's (or NULL), kind the beat's kind ("problem" for "ob2.problem"). */
+/* 1 when the setting cannot hold the thing (common.json not_in: no
+ * flowers in the snow). */
+static int
+story_not_in(const struct story_book *b, const char *setting, const char *word)
+{
+    return word && story_in_list(json_object_get(json_object_get(b->common, "not_in"), setting),
+                                 word);
+}
+
+struct story_mention {
+    size_t at;
+    const char *object;
+};
+
+static int
+story_mention_cmp(const void *a, const void *b)
+{
+    const struct story_mention *x = a, *y = b;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* The things the page's text names (<lang>.json mentions: a word, or its
+ * plural in -s or -x, as a whole word), in the order the text names them.
+ * Returns how many were found (at most max). */
+static size_t
+story_mentions(const struct story_book *b, const char *text, struct story_mention *m,
+               size_t max)
+{
+    size_t n = 0;
+    if (!text)
+        return 0;
+    char *low = g_utf8_strdown(text, -1);
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(b->lang, "mentions"), k, v) {
+        const char *obj = json_string_value(v);
+        size_t kl = strlen(k);
+        for (const char *hit = strstr(low, k); obj && hit; hit = strstr(hit + 1, k)) {
+            int before_ok = hit == low || !g_unichar_isalpha(g_utf8_get_char(
+                                              g_utf8_find_prev_char(low, hit)));
+            const char *end = hit + kl;
+            if (*end == 's' || *end == 'x')
+                end++;
+            int after_ok = !*end || !g_unichar_isalpha(g_utf8_get_char(end));
+            if (!before_ok || !after_ok)
+                continue;
+            size_t j;
+            for (j = 0; j < n && strcmp(m[j].object, obj) != 0; j++)
+                ;
+            if (j < n) {
+                if ((size_t)(hit - low) < m[j].at)
+                    m[j].at = (size_t)(hit - low);
+            } else if (n < max) {
+                m[n].at = (size_t)(hit - low);
+                m[n++].object = obj;
+            }
+            break;
+        }
+    }
+    g_free(low);
+    qsort(m, n, sizeof *m, story_mention_cmp);
+    return n;
+}
+
 static json_t *
 story_scene(const struct story_book *b, const char *beat, const char *kind, const json_t *cbeat,
-            const json_t *cobst, long page, struct err *e)
+            const json_t *cobst, long page, const char *text, struct err *e)
 {
     struct story_rng r;
     story_rng_init(&r, b->seed, "scene", page);
@@ -673,7 +857,21 @@ story_scene(const struct story_book *b, const char *beat, const char *kind, cons
     if (json_is_true(json_object_get(cbeat, "goal")))
         story_add_word(obj, STORY_OBJECTS_MAX,
                        json_string_value(json_object_get(b->cgoal, "object")), comp);
-    if (!story_in_list(creatures, mine))
+    /* What the sentence names comes before what merely belongs to the
+     * theme: a creature walks beside the child, a thing stands in the
+     * scene. */
+    struct story_mention ment[16];
+    size_t nment = story_mentions(b, text, ment, 16);
+    for (size_t i = 0; i < nment; i++) {
+        if (story_not_in(b, setting, ment[i].object))
+            continue;
+        if (story_in_list(creatures, ment[i].object) &&
+            json_array_size(comp) < STORY_COMPANIONS_MAX)
+            story_add_word(comp, STORY_COMPANIONS_MAX, ment[i].object, obj);
+        else
+            story_add_word(obj, STORY_OBJECTS_MAX, ment[i].object, comp);
+    }
+    if (!story_in_list(creatures, mine) && !story_not_in(b, setting, mine))
         story_add_word(obj, STORY_OBJECTS_MAX, mine, comp);
     const json_t *more = json_object_get(src, "objects");
     if (json_is_string(more) && strcmp(json_string_value(more), "@interests") == 0) {
@@ -683,11 +881,12 @@ story_scene(const struct story_book *b, const char *beat, const char *kind, cons
         size_t i;
         json_t *x;
         json_array_foreach(more, i, x)
-            story_add_word(obj, STORY_OBJECTS_MAX, json_string_value(x), comp);
+            if (!story_not_in(b, setting, json_string_value(x)))
+                story_add_word(obj, STORY_OBJECTS_MAX, json_string_value(x), comp);
     }
-    if (!story_is_home(setting) && json_array_size(obj) < 2)
-        story_add_word(obj, STORY_OBJECTS_MAX,
-                       story_pick_str(json_object_get(b->ct, "objects"), &r), comp);
+    const char *filler = story_pick_str(json_object_get(b->ct, "objects"), &r);
+    if (!story_is_home(setting) && json_array_size(obj) < 2 && !story_not_in(b, setting, filler))
+        story_add_word(obj, STORY_OBJECTS_MAX, filler, comp);
     json_object_set_new(scene, "companions", comp);
     json_object_set_new(scene, "objects", obj);
 
@@ -729,12 +928,37 @@ story_cover(const struct story_book *b, struct err *e)
         err_set(e, ERR_PERMANENT, "data/story/common.json: cover.action or cover.mood missing");
         return NULL;
     }
-    json_t *scene = story_scene(b, "cover", "cover", cbeat, NULL, 0, e);
+    json_t *scene = story_scene(b, "cover", "cover", cbeat, NULL, 0, NULL, e);
     json_decref(cbeat);
     return scene;
 }
 
 /* --- title, blurb, dedication ------------------------------------------ */
+
+/* "the lost dinosaur egg" → "the Lost Dinosaur Egg" (small words stay;
+ * the caller's title pattern opens with the name, so none is first). */
+static char *
+story_title_case(const char *s, const json_t *small)
+{
+    GString *out = g_string_new(NULL);
+    const char *p = s ? s : "";
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        char *w = g_strndup(p, n);
+        int keep = story_in_list(small, w);
+        if (!keep && g_ascii_islower(w[0]))
+            w[0] = g_ascii_toupper(w[0]);
+        g_string_append(out, w);
+        g_free(w);
+        p += n;
+        while (*p == ' ')
+            g_string_append_c(out, *p++);
+    }
+    return g_string_free(out, FALSE);
+}
+
+static char *story_title_pick(const struct story_book *b, struct story_rng *r,
+                              const json_t *pats, size_t np, struct err *e);
 
 static char *
 story_title(const struct story_book *b, struct err *e)
@@ -767,7 +991,32 @@ story_title(const struct story_book *b, struct err *e)
     }
     story_vars_set(b->vars, "tnoun", ntext);
     story_vars_set(b->vars, "tadj", atext);
-    size_t first = story_rng_below(&r, np);
+    /* English titles capitalise their words (title_small_words aside): the
+     * goal and the place as they are written in the story, capitalised. */
+    const json_t *small = json_object_get(b->lang, "title_small_words");
+    char *goal_was = g_strdup(story_vars_get(b->vars, "goal"));
+    char *place_was = g_strdup(story_vars_get(b->vars, "place"));
+    if (small) {
+        char *g = story_title_case(goal_was, small), *pl = story_title_case(place_was, small);
+        story_vars_set(b->vars, "goal", g);
+        story_vars_set(b->vars, "place", pl);
+        g_free(g);
+        g_free(pl);
+    }
+    char *t = story_title_pick(b, &r, pats, np, e);
+    story_vars_set(b->vars, "goal", goal_was ? goal_was : "");
+    story_vars_set(b->vars, "place", place_was ? place_was : "");
+    g_free(goal_was);
+    g_free(place_was);
+    return t;
+}
+
+/* The first title pattern, from a seeded start, whose title fits. */
+static char *
+story_title_pick(const struct story_book *b, struct story_rng *r, const json_t *pats, size_t np,
+                 struct err *e)
+{
+    size_t first = story_rng_below(r, np);
     for (size_t k = 0; k < np; k++) {
         char *t = story_render(b, b->lang, b->vars,
                                json_string_value(json_array_get(pats, (first + k) % np)), e);
@@ -873,7 +1122,7 @@ story_pages(const struct story_book *b, struct err *e)
             return NULL;
         }
         char *text = story_page_text(b, beat, kind, unit, p + 1, e);
-        json_t *scene = text ? story_scene(b, beat, kind, cbeat, cobst, p + 1, e) : NULL;
+        json_t *scene = text ? story_scene(b, beat, kind, cbeat, cobst, p + 1, text, e) : NULL;
         if (!scene) {
             g_free(text);
             json_decref(pages);
@@ -970,7 +1219,10 @@ story_lint_walk(struct story_lint *l, const json_t *node, GString *where, struct
             if (mark == 0 && (strcmp(k, "pronouns") == 0 || strcmp(k, "typography") == 0 ||
                               strcmp(k, "elision") == 0 || strcmp(k, "contractions") == 0 ||
                               strcmp(k, "themes") == 0 || strcmp(k, "about") == 0 ||
-                              strcmp(k, "vowels") == 0))
+                              strcmp(k, "vowels") == 0 || strcmp(k, "mentions") == 0 ||
+                              strcmp(k, "name_again") == 0 ||
+                              strcmp(k, "title_small_words") == 0 ||
+                              strncmp(k, "about", 5) == 0))
                 continue;
             /* A helper's or goal's "vars" are filled where they are used. */
             if (strcmp(k, "vars") == 0)

@@ -56,6 +56,7 @@ vocab_list vocab_objects = {
     "flower",   "butterfly", "shell", "treasure", "crown",     "snowman",  "sled",
     "tractor",  "cow",     "sheep",   "chicken",  "teddy",     "cake",     "guitar",
     "paintbrush", "telescope", "map", "lantern",  "planet",    "castle",   "tent",
+    "triceratops", "pterosaur", "parrot", "egg",   "river",     "family",   "bunting",
     NULL};
 
 static const struct {

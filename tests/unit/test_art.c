@@ -712,6 +712,31 @@ test_draw_book(void **state)
         before[i] = file_id(dir, names[i]);
     }
     assert_int_equal(file_id(dir, "page-03.jpg").size, -1);
+    /* What each picture shows: placed.json, the cover then the pages, each
+     * naming every companion and object of its scene. */
+    char *pj = path_in(dir, "placed.json");
+    json_t *placed = json_load_file(pj, 0, NULL);
+    assert_int_equal(json_array_size(placed), 3);
+    for (size_t i = 0; i < 3; i++) {
+        const json_t *sc = i == 0 ? json_object_get(json_object_get(story, "cover"), "scene")
+                                  : json_object_get(json_array_get(json_object_get(story, "pages"),
+                                                                   i - 1),
+                                                    "scene");
+        static const char *const keys[] = {"companions", "objects"};
+        for (size_t k = 0; k < 2; k++) {
+            size_t j, m;
+            json_t *w, *x;
+            json_array_foreach(json_object_get(sc, keys[k]), j, w) {
+                int found = 0;
+                json_array_foreach(json_array_get(placed, i), m, x)
+                    found |= strcmp(json_string_value(json_object_get(x, "name")),
+                                    json_string_value(w)) == 0;
+                if (!found)
+                    fail_msg("placed.json[%zu]: no %s", i, json_string_value(w));
+            }
+        }
+    }
+    json_decref(placed);
 
     /* Again: nothing is drawn (same files, not rewritten). */
     assert_int_equal(art_draw_book(cfg, NULL, order, story, dir, &e), 0);
@@ -739,6 +764,12 @@ test_draw_book(void **state)
     free(new2);
     free(p1);
     free(p2);
+    /* The cover was kept: its entry too. */
+    placed = json_load_file(pj, 0, NULL);
+    assert_int_equal(json_array_size(placed), 3);
+    assert_true(json_is_array(json_array_get(placed, 0)));
+    json_decref(placed);
+    free(pj);
 
     /* No scene for the cover: a permanent error naming the order. */
     json_object_del(story, "cover");

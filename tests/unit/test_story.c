@@ -333,7 +333,9 @@ test_hundred_ids_ninety_titles(void **state)
             json_decref(s);
             json_decref(o);
         }
-        if (g_hash_table_size(titles) < 90 || g_hash_table_size(same) < 90)
+        /* A title is made of the story's own words (the helper, the goal,
+         * the place: issue 14), so one theme has fewer of them. */
+        if (g_hash_table_size(titles) < 75 || g_hash_table_size(same) < 35)
             fail_msg("%s: %u and %u distinct titles of 100", langs[l],
                      g_hash_table_size(titles), g_hash_table_size(same));
         g_hash_table_destroy(titles);
