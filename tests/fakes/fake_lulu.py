@@ -733,6 +733,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(400, e)
         path = self.published_path(body["source_url"])
         facts = pdf_facts(path) if path else None
+        if path is None and f.fetch_files:
+            facts = fetched_pdf_facts(body["source_url"])
         errors = []
         if facts is None:
             errors.append("invalid PDF file: the file could not be downloaded or read")
@@ -830,6 +832,21 @@ class Handler(BaseHTTPRequestHandler):
                         set_job_status(job, s["status"], s.get("message"))
             f.save()
             return self.answer(200, {"settings": f.settings})
+
+
+def fetched_pdf_facts(url):
+    """--fetch-files: a validation reads the file from its URL, as Lulu does
+    (a presigned object store URL); None when it cannot be fetched."""
+    import tempfile
+    import urllib.request
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r, \
+                tempfile.NamedTemporaryFile(suffix=".pdf") as t:
+            t.write(r.read())
+            t.flush()
+            return pdf_facts(t.name)
+    except (OSError, ValueError):
+        return None
 
 
 def fetch_source_urls(items):

@@ -10,7 +10,7 @@
                             of the ring R*1.04 .. R*1.09 around (CX, CY)
                             (pixels) that differ from the ground's colour;
                             "" when the ground there is plain.
-  backring PAGE.ppm X       finds the round picture on the back cover from
+  backring PAGE.ppm X       finds the round picture on the back cover up
                             the column X (the back's middle), then as ring.
 """
 import math
@@ -72,24 +72,22 @@ def ring(img, cx, cy, r):
 
 
 def backring(img, x):
-    """The round picture under the blurb, found down the column x: the
-    ground, the blurb's box (white and ink, never the ground), the ground
-    again, then the ring's top; from the bottom up, only ground until the
-    ring's bottom.  Returns the centre and the outer radius."""
+    """The round picture under the blurb, found up the column x from the
+    bottom: only ground until the ring's bottom, then the ring and the
+    picture (never the ground) up to the ring's top.  Searching from the
+    top instead would meet the blurb, whose anti-aliased text can come
+    within a few levels of the ground.  Returns the centre and the outer
+    radius."""
     w, h, _ = img
-    ground = at(img, x, 2)
-    y = 0
-    while y < h and not far(at(img, x, y), ground, 6):
-        y += 1
-    while y < h and far(at(img, x, y), ground, 6):
-        y += 1
-    while y < h and not far(at(img, x, y), ground, 6):
-        y += 1
-    top = y
+    ground = at(img, x, h - 3)
     y = h - 1
-    while y > top and not far(at(img, x, y), ground, 6):
+    while y > 0 and not far(at(img, x, y), ground, 6):
         y -= 1
-    return x, (top + y) / 2, (y - top) / 2
+    bottom = y
+    while y > 0 and far(at(img, x, y), ground, 6):
+        y -= 1
+    top = y + 1
+    return x, (top + bottom) / 2, (bottom - top) / 2
 
 
 def main():
