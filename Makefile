@@ -177,8 +177,10 @@ install: all
 	  $(UNIT_SED) systemd/storypress-stage@.service > $(DESTDIR)$(UNITDIR)/storypress-$$s@.service || exit 1; \
 	done
 	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
-	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do \
+	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service \
+	  storypress-ready.service storypress-stopped.service; do \
 	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
+	install -m 755 systemd/storypress-target-wait $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 systemd/storypress.sysusers $(DESTDIR)$(SYSUSERSDIR)/storypress.conf
 	install -m 644 systemd/storypress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/storypress.conf
 	$(UNIT_SED) man/storypress.8 > $(DESTDIR)$(MANDIR)/man8/storypress.8
