@@ -70,7 +70,8 @@ all: $(TOOL) $(STAGES)
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
   postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
   libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
-  systemd util-linux time groff-base man-db curl valgrind procps strace
+  systemd util-linux time groff-base man-db curl valgrind procps strace \
+  debootstrap systemd-container
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
