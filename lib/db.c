@@ -622,6 +622,19 @@ db_record_reject_once(struct db *db, const char *entry, const char *order_id,
 }
 
 int
+db_record_reject_drop(struct db *db, const char *entry, const char *drop_name,
+                      const char *order_id, const char *reason, const char *worker,
+                      const char *drop_key, struct err *e)
+{
+    const char *p[] = {entry, order_id, reason, worker, drop_key, drop_name};
+    return db_run(db, e,
+                  "INSERT INTO rejects (entry, order_id, reason, worker, drop_key, drop_name)"
+                  " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (drop_key) DO UPDATE"
+                  " SET entry = EXCLUDED.entry, reason = EXCLUDED.reason",
+                  6, p);
+}
+
+int
 db_record_api_call(struct db *db, const struct db_api_call *c, struct err *e)
 {
     char ti[24], to[24], im[24], lat[24], st[16], cost[40];

@@ -114,6 +114,13 @@ int db_record_reject_once(struct db *db, const char *entry, const char *order_id
                           const char *reason, const char *worker, const char *drop_key,
                           struct err *e);
 
+/* The same with the drop's own name, escaped (escape.h).  Recorded once per
+ * drop_key: a second call (a retry after a crash between the record and
+ * the move) updates the row to the folder this attempt uses. */
+int db_record_reject_drop(struct db *db, const char *entry, const char *drop_name,
+                          const char *order_id, const char *reason, const char *worker,
+                          const char *drop_key, struct err *e);
+
 /* One row in api_calls. */
 struct db_api_call {
     const char *order_id, *provider, *model, *kind;

@@ -7,7 +7,7 @@
  * order keeps them.  A walker checks the drop against the tables, collects
  * one message per bad field (each starting with the field's path) and builds
  * the normalised object in the same pass, so every rule lives in one place.
- * Offending values are quoted through quote_*(): escaped and cut short,
+ * Offending values are quoted through quote_*() (escape.c): escaped and cut short,
  * because they end up in a reason file that an operator reads in a terminal.
  *
  * Memory exhaustion aborts, as it does everywhere inside GLib, on which this
@@ -21,6 +21,7 @@
 #include <glib.h>
 #include <jansson.h>
 
+#include "escape.h"
 #include "order.h"
 #include "vocab.h"
 
@@ -140,71 +141,14 @@ uc_noncharacter(gunichar u)
     return (u >= 0xFDD0 && u <= 0xFDEF) || (u & 0xFFFE) == 0xFFFE;
 }
 
-/* Shown escaped when quoted: anything that hides or reorders text. */
-static int
-uc_escape_when_quoted(gunichar u)
-{
-    switch (g_unichar_type(u)) {
-    case G_UNICODE_CONTROL:
-    case G_UNICODE_FORMAT:
-    case G_UNICODE_UNASSIGNED:
-    case G_UNICODE_PRIVATE_USE:
-    case G_UNICODE_SURROGATE:
-    case G_UNICODE_LINE_SEPARATOR:
-    case G_UNICODE_PARAGRAPH_SEPARATOR:
-        return 1;
-    default:
-        return uc_blank_letter(u) || uc_noncharacter(u);
-    }
-}
-
 /* ---- quoting offending values --------------------------------------------- */
-
-/* Appends s (len bytes, any bytes at all) escaped: printable characters as
- * they are, the others as \n, \uXXXX or \xNN, at most max characters, then
- * "..." when cut. */
-static void
-escape_into(GString *out, const char *s, size_t len, size_t max, int quotes)
-{
-    size_t i = 0, shown = 0, total = 0;
-    if (quotes)
-        g_string_append_c(out, '"');
-    while (i < len) {
-        gunichar u = g_utf8_get_char_validated(s + i, (gssize)(len - i));
-        int valid = u != (gunichar)-1 && u != (gunichar)-2;
-        size_t step = valid ? (size_t)(g_utf8_next_char(s + i) - (s + i)) : 1;
-        total++;
-        if (shown < max) {
-            shown++;
-            if (!valid)
-                g_string_append_printf(out, "\\x%02X", (unsigned char)s[i]);
-            else if ((u == '"' && quotes) || u == '\\')
-                g_string_append_printf(out, "\\%c", (char)u);
-            else if (u == '\n')
-                g_string_append(out, "\\n");
-            else if (u == '\t')
-                g_string_append(out, "\\t");
-            else if (u == '\r')
-                g_string_append(out, "\\r");
-            else if (uc_escape_when_quoted(u))
-                g_string_append_printf(out, "\\u%04X", (unsigned)u);
-            else
-                g_string_append_len(out, s + i, (gssize)step);
-        }
-        i += step;
-    }
-    if (quotes)
-        g_string_append_c(out, '"');
-    if (total > shown)
-        g_string_append_printf(out, "... (%zu characters)", total);
-}
 
 /* A string value for a message: "\"Maya\\u0007\"" (g_free). */
 static char *
 quote_text(const char *s, size_t len)
 {
     GString *q = g_string_new(NULL);
-    escape_into(q, s, len, QUOTE_MAX_CHARS, 1);
+    esc_append(q, s, len, QUOTE_MAX_CHARS, ESC_QUOTES);
     return g_string_free(q, FALSE);
 }
 
@@ -621,6 +565,7 @@ struct field {
     const char *const *vocab; /* F_ENUM, F_INTERESTS */
     const struct field *sub;  /* F_OBJECT */
     enum fdefault def;
+    int printed;              /* the book prints it: its text must have glyphs */
 };
 
 static const struct field customer_fields[] = {
@@ -642,7 +587,7 @@ static const struct field appearance_fields[] = {
 };
 
 static const struct field child_fields[] = {
-    {.key = "name", .type = F_CHILD_NAME, .required = 1, .min = 1, .max = 40},
+    {.key = "name", .type = F_CHILD_NAME, .required = 1, .min = 1, .max = 40, .printed = 1},
     {.key = "age", .type = F_AGE, .required = 1, .min = 0, .max = 12},
     {.key = "pronouns", .type = F_ENUM, .required = 1, .vocab = vocab_pronouns},
     {.key = "appearance", .type = F_OBJECT, .required = 1, .sub = appearance_fields},
@@ -660,7 +605,7 @@ static const struct field book_fields[] = {
     {.key = "theme", .type = F_ENUM, .required = 1, .vocab = vocab_themes},
     {.key = "style", .type = F_ENUM, .required = 1, .vocab = vocab_styles},
     {.key = "pages", .type = F_PAGES, .required = 1},
-    {.key = "dedication", .type = F_DEDICATION, .min = 0, .max = 300},
+    {.key = "dedication", .type = F_DEDICATION, .min = 0, .max = 300, .printed = 1},
     {.key = "trim", .type = F_ENUM, .vocab = vocab_trims, .def = D_TRIM},
     {.key = "binding", .type = F_ENUM, .vocab = vocab_bindings, .def = D_BINDING},
     {.key = NULL},
@@ -860,6 +805,17 @@ walk_text(struct walk *w, const char *path, const json_t *v, enum tkind kind,
     char *s = text_check(&w->chk, path, v, kind, f->min, f->max);
     if (!s)
         return NULL;
+    /* A character no font has fails the book at the pdf stage, after the
+     * story and the pictures: refuse it here instead. */
+    char *why = f->printed && w->def && w->def->printable
+                    ? w->def->printable(w->def->printable_arg, s)
+                    : NULL;
+    if (why) {
+        chk_add(&w->chk, path, "%s", why);
+        free(why);
+        g_free(s);
+        return NULL;
+    }
     json_t *out = json_string(s);
     g_free(s);
     return out;
@@ -1078,7 +1034,7 @@ static void
 order_parse_error(struct chk *c, const json_error_t *je)
 {
     GString *t = g_string_new(NULL);
-    escape_into(t, je->text, strnlen(je->text, JSON_ERROR_TEXT_LENGTH - 1), 160, 0);
+    esc_append(t, je->text, strnlen(je->text, JSON_ERROR_TEXT_LENGTH - 1), 160, 0);
     int line = je->line, col = je->column;
     switch (json_error_code(je)) {
     case json_error_stack_overflow:

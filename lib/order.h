@@ -35,6 +35,12 @@ char *order_errors_join(const struct order_errors *errs);
 struct order_defaults {
     const char *trim;    /* "8.5x8.5" */
     const char *binding; /* "hardcover" */
+    /* Optional: asked of every field the book prints (child.name,
+     * book.dedication) once its own rules passed.  Returns NULL when the
+     * text can be printed, else a fresh message (free()) that follows
+     * "<path>: " in the list of problems. */
+    char *(*printable)(void *arg, const char *text);
+    void *printable_arg;
 };
 
 /* Parses and validates len bytes (not necessarily NUL-terminated, may hold

@@ -19,11 +19,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "log.h"
 #include "spool.h"
 
 #define SPOOL_WORK ".work"
+
+static void spool_reject_sweep(struct spool *sp);
 
 int
 spool_id_ok(const char *s)
@@ -265,11 +268,16 @@ spool_return_all(struct spool *sp, enum state st, int workfd, const char *workdi
         }
         if (renameat2(workfd, name, sp->dirfd[st], name, RENAME_NOREPLACE) == 0) {
             n++;
-            log_notice("%s: put back into %s/ from %s", name, state_name(st), workdir);
+            char *shown = esc_str(name);
+            log_notice("%s: put back into %s/ from %s", shown, state_name(st), workdir);
+            free(shown);
         } else if (errno != ENOENT) {
             /* Same name waiting already (a duplicate drop): leave it for fsck. */
-            log_error("%s: cannot put back from %s into %s/: %s", name, workdir,
-                      state_name(st), strerror(errno));
+            int saved = errno;
+            char *shown = esc_str(name);
+            log_error("%s: cannot put back from %s into %s/: %s", shown, workdir,
+                      state_name(st), strerror(saved));
+            free(shown);
             rc = -1;
         }
     }
@@ -364,6 +372,8 @@ spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e)
     }
     closedir(d);
     free(work);
+    if (st == ST_INCOMING)
+        spool_reject_sweep(sp);
     return rc;
 }
 
@@ -502,7 +512,11 @@ spool_claim(struct spool_worker *w, const char *name, struct err *e)
         return 0;
     if (errno == ENOENT)
         return 1;
-    return err_errno(e, errno, "%s/%s: cannot claim", state_name(w->st), name);
+    int saved = errno;
+    char *shown = esc_str(name);
+    err_errno(e, saved, "%s/%s: cannot claim", state_name(w->st), shown);
+    free(shown);
+    return -1;
 }
 
 int
@@ -510,11 +524,21 @@ spool_unclaim(struct spool_worker *w, const char *name, time_t due, struct err *
 {
     if (due > 0) {
         struct timespec ts[2] = {{.tv_sec = 0, .tv_nsec = UTIME_OMIT}, {.tv_sec = due}};
-        if (utimensat(w->dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
-            return err_errno(e, errno, "%s: cannot set its due time", name);
+        if (utimensat(w->dirfd, name, ts, AT_SYMLINK_NOFOLLOW) < 0) {
+            int saved = errno;
+            char *shown = esc_str(name);
+            err_errno(e, saved, "%s: cannot set its due time", shown);
+            free(shown);
+            return -1;
+        }
     }
-    if (renameat2(w->dirfd, name, w->sp->dirfd[w->st], name, RENAME_NOREPLACE) < 0)
-        return err_errno(e, errno, "%s: cannot put back into %s/", name, state_name(w->st));
+    if (renameat2(w->dirfd, name, w->sp->dirfd[w->st], name, RENAME_NOREPLACE) < 0) {
+        int saved = errno;
+        char *shown = esc_str(name);
+        err_errno(e, saved, "%s: cannot put back into %s/", shown, state_name(w->st));
+        free(shown);
+        return -1;
+    }
     if (fsync(w->sp->dirfd[w->st]) < 0 && errno != EINVAL)
         return err_errno(e, errno, "%s/: fsync", state_name(w->st));
     return 0;
@@ -608,4 +632,193 @@ spool_locate(struct spool *sp, const char *id, int *count, char **path)
     if (count)
         *count = c;
     return found;
+}
+
+/* ---- rejected/ ------------------------------------------------------------ */
+
+/* The drop's name escaped, with the backslashes of the escapes shown as '%'
+ * (a file name a shell does not trip over), cut at a character boundary. */
+static char *
+spool_reject_base(const char *entry)
+{
+    char *t = esc_str(entry);
+    for (char *p = t; *p; p++)
+        if (*p == '\\')
+            *p = '%';
+    size_t n = strlen(t);
+    if (n > SPOOL_REJECT_BASE_MAX) {
+        n = SPOOL_REJECT_BASE_MAX;
+        while (n > 0 && ((unsigned char)t[n] & 0xC0) == 0x80)
+            n--; /* not inside a UTF-8 sequence */
+        t[n] = 0;
+    }
+    if (t[0] == '.')
+        t[0] = '_';
+    if (!t[0]) {
+        free(t);
+        t = spool_strdup("drop");
+    }
+    return t;
+}
+
+char *
+spool_reject_name(struct spool *sp, const char *entry)
+{
+    struct stat st;
+    if (esc_plain(entry) && strlen(entry) <= SPOOL_REJECT_BASE_MAX && entry[0] != '.' &&
+        fstatat(sp->dirfd[ST_REJECTED], entry, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
+        errno == ENOENT)
+        return spool_strdup(entry);
+    char *base = spool_reject_base(entry), *name = NULL;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    if (asprintf(&name, "%s~%lld.%09ld.%ld", base, (long long)ts.tv_sec, ts.tv_nsec,
+                 (long)getpid()) < 0)
+        abort();
+    free(base);
+    return name;
+}
+
+char *
+spool_reject_scratch(const char *worker, const char *name)
+{
+    char *s = NULL;
+    if (asprintf(&s, ".%s~%s.tmp", spool_id_ok(worker) ? worker : "unknown", name) < 0)
+        abort();
+    return s;
+}
+
+int
+spool_reject_scratch_parse(const char *scratch, char **worker, char **name)
+{
+    size_t n = strlen(scratch);
+    const char *tilde = strchr(scratch, '~');
+    if (n < 7 || scratch[0] != '.' || strcmp(scratch + n - 4, ".tmp") != 0 || !tilde ||
+        tilde - scratch < 2 || scratch + n - 4 - (tilde + 1) < 1)
+        return -1;
+    char *w = strndup(scratch + 1, (size_t)(tilde - scratch - 1));
+    if (!w)
+        abort();
+    if (!spool_id_ok(w)) {
+        free(w);
+        return -1;
+    }
+    char *f = strndup(tilde + 1, (size_t)(scratch + n - 4 - (tilde + 1)));
+    if (!f)
+        abort();
+    *worker = w;
+    *name = f;
+    return 0;
+}
+
+char *
+spool_area_path(const struct spool *sp, enum state st, const char *worker)
+{
+    return spool_work_path(sp, st, worker);
+}
+
+int
+spool_reject_abandoned(struct spool *sp, const char *scratch, const struct stat *st)
+{
+    char *worker = NULL, *final = NULL;
+    int dead;
+    if (spool_reject_scratch_parse(scratch, &worker, &final) < 0 ||
+        strcmp(worker, "unknown") == 0) {
+        dead = time(NULL) - st->st_mtime >= 3600;
+    } else {
+        char *area = spool_area_path(sp, ST_INCOMING, worker);
+        dead = spool_area_dead(area);
+        free(area);
+    }
+    free(worker);
+    free(final);
+    return dead;
+}
+
+int
+spool_reject_recover(struct spool *sp, const char *scratch, char **where, int *held,
+                     struct err *e)
+{
+    int dfd = sp->dirfd[ST_REJECTED];
+    *where = NULL;
+    *held = 0;
+    char *dir = spool_dir_path(sp, ST_REJECTED);
+    char *path = fsu_join(dir, scratch);
+    free(dir);
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *x;
+        while ((x = readdir(d)))
+            if (x->d_name[0] != '.' && strcmp(x->d_name, "reason"))
+                *held = 1;
+        closedir(d);
+    }
+    int rc = 0;
+    if (!*held) {
+        rc = fsu_remove_tree(path, e);
+        free(path);
+        return rc;
+    }
+    char *worker = NULL, *final = NULL;
+    if (spool_reject_scratch_parse(scratch, &worker, &final) < 0)
+        final = NULL;
+    char *name = final ? spool_strdup(final) : spool_reject_name(sp, scratch + 1);
+    int r = renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE);
+    if (r < 0 && errno == EEXIST) {
+        free(name);
+        name = spool_reject_name(sp, final ? final : scratch + 1);
+        r = renameat2(dfd, scratch, dfd, name, RENAME_NOREPLACE);
+    }
+    if (r < 0) {
+        int saved = errno;
+        rc = -1;
+        char *shown = esc_str(scratch);
+        err_errno(e, saved, "rejected/%s: cannot finish", shown);
+        free(shown);
+        free(name);
+    } else {
+        if (fsync(dfd) < 0 && errno != EINVAL)
+            log_warn("rejected/: fsync: %s", strerror(errno));
+        *where = name;
+    }
+    free(worker);
+    free(final);
+    free(path);
+    return rc;
+}
+
+/* The rejections dead incoming workers left half-built. */
+static void
+spool_reject_sweep(struct spool *sp)
+{
+    int fd = dup(sp->dirfd[ST_REJECTED]);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    rewinddir(d);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        struct stat st;
+        if (de->d_name[0] != '.' || len < 5 || strcmp(de->d_name + len - 4, ".tmp") ||
+            fstatat(sp->dirfd[ST_REJECTED], de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISDIR(st.st_mode) || !spool_reject_abandoned(sp, de->d_name, &st))
+            continue;
+        char *where = NULL, *shown = esc_str(de->d_name);
+        int held = 0;
+        struct err e = {0};
+        if (spool_reject_recover(sp, de->d_name, &where, &held, &e) < 0)
+            log_warn("%s", e.msg);
+        else if (where)
+            log_notice("rejected/%s: a rejection a dead worker left half-done, finished as "
+                       "rejected/%s", shown, where);
+        else
+            log_info("rejected/%s: the scratch of a dead worker's rejection removed", shown);
+        free(where);
+        free(shown);
+    }
+    closedir(d);
 }

@@ -8,7 +8,8 @@
  *   incoming/<id>.json   complete drops
  *   story/ art/ pdf/ print/ <id>/    order folders waiting for that stage
  *   hold/ done/ failed/ <id>/        set aside, finished, given up
- *   rejected/<entry>/    a bad drop (the file as dropped) and its reason
+ *   rejected/<name>/     a bad drop (the file under the name it was dropped
+ *                        with) and its reason; <name>: see spool_reject_name()
  *   <stage>/.work/<worker>/<entry>   an entry claimed by a worker
  *   <stage>/.work/<worker>.lock      held with flock(2) while the worker lives
  *
@@ -20,6 +21,7 @@
 #ifndef STORYPRESS_SPOOL_H
 #define STORYPRESS_SPOOL_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -66,7 +68,9 @@ int spool_worker_start(struct spool *sp, enum state st, const char *name,
 int spool_worker_stop(struct spool_worker *w, struct err *e);
 
 /* Puts back the claims of every dead worker of stage st (their lock is
- * free) and removes their work areas.  *returned: entries put back. */
+ * free) and removes their work areas; for incoming, also mends the
+ * rejections they left half-built (spool_reject_recover()).  *returned:
+ * entries put back. */
 int spool_reclaim(struct spool *sp, enum state st, int *returned, struct err *e);
 
 /* An entry waiting in a directory. */
@@ -120,5 +124,48 @@ int spool_rename_into(struct spool *sp, const char *src, enum state to, const ch
  * area in it) holds <id>, ST_NONE when nowhere, and *count how many places
  * hold it (more than one is a fault fsck reports). */
 enum state spool_locate(struct spool *sp, const char *id, int *count, char **path);
+
+/* ---- rejected/ ----------------------------------------------------------
+ * A rejected drop is the folder rejected/<name>/ holding the drop, under the
+ * exact bytes of the name it was dropped with, and its `reason`.  <name> is
+ * the drop's own name when that is plain (nothing escape.h would escape) and
+ * at most SPOOL_REJECT_BASE_MAX bytes and free; otherwise a readable form of
+ * it cut to SPOOL_REJECT_BASE_MAX bytes, with a unique suffix.  So any name a
+ * file system allows gets a folder: never longer than SPOOL_REJECT_NAME_MAX
+ * bytes, always valid UTF-8 (the database stores it), never a dot name.
+ *
+ * The folder is built as scratch, rejected/.<worker>~<name>.tmp, and renamed
+ * into place when whole: a scratch folder whose worker's lock is free was
+ * left by a worker that died, and fsck finishes or removes it. */
+#define SPOOL_REJECT_BASE_MAX 140
+#define SPOOL_REJECT_NAME_MAX 180
+
+/* The folder name for a drop called entry (fresh string). */
+char *spool_reject_name(struct spool *sp, const char *entry);
+
+/* The scratch name for building rejected/<name> by worker (fresh string);
+ * a worker name that is not a plain id is written "unknown". */
+char *spool_reject_scratch(const char *worker, const char *name);
+
+/* 0 when scratch is such a name, with its worker and final name (fresh
+ * strings); -1 otherwise. */
+int spool_reject_scratch_parse(const char *scratch, char **worker, char **name);
+
+/* Mends the scratch folder rejected/<scratch> of a rejection whose worker
+ * died: one that holds the drop is renamed to the name it was built for
+ * (or, when that is taken, a free one: *where says which, fresh string);
+ * one that does not is removed (*where NULL), the drop being still in
+ * incoming/.  *held: whether it held the drop. */
+int spool_reject_recover(struct spool *sp, const char *scratch, char **where, int *held,
+                         struct err *e);
+
+/* 1 when the rejected/ scratch folder `scratch` (st: its lstat) is
+ * abandoned: its worker's lock is free, or, for a name that does not say
+ * whose it is, it is older than an hour. */
+int spool_reject_abandoned(struct spool *sp, const char *scratch, const struct stat *st);
+
+/* The path of the work area of worker in stage st (fresh string), to test
+ * with spool_area_dead(). */
+char *spool_area_path(const struct spool *sp, enum state st, const char *worker);
 
 #endif

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "harden.h"
 #include "log.h"
@@ -139,6 +140,12 @@ stage_worker_name(const struct config *cfg, const char *opt)
     return name;
 }
 
+struct stage_aside {
+    char *name;
+    long long until; /* 0: for good; else not before this time */
+    int tries;       /* transient failures so far (the backoff's attempt) */
+};
+
 struct stage_loop {
     const struct stage_ops *ops;
     const struct stage_batch_ops *batch; /* NULL: one entry at a time */
@@ -150,27 +157,100 @@ struct stage_loop {
     char *worker;
     int once;
     long retry_base, retry_cap, max_attempts, db_cap;
-    /* Entries that are not orders and could not be moved: logged once each. */
-    char **ignored;
-    size_t n_ignored;
+    /* Entries set aside by name: drops that could not be moved (for good,
+     * logged once each), and incoming drops deferred after a transient
+     * failure (a drop has no row to count attempts on, and its mtime is the
+     * shop's: the backoff is kept here). */
+    struct stage_aside *aside;
+    size_t n_aside;
 };
 
-static int
-stage_is_ignored(struct stage_loop *L, const char *name)
+static struct stage_aside *
+stage_aside_find(struct stage_loop *L, const char *name)
 {
-    for (size_t i = 0; i < L->n_ignored; i++)
-        if (strcmp(L->ignored[i], name) == 0)
-            return 1;
-    return 0;
+    for (size_t i = 0; i < L->n_aside; i++)
+        if (strcmp(L->aside[i].name, name) == 0)
+            return &L->aside[i];
+    return NULL;
+}
+
+static struct stage_aside *
+stage_aside_add(struct stage_loop *L, const char *name)
+{
+    struct stage_aside *a = stage_aside_find(L, name);
+    if (a)
+        return a;
+    L->aside = realloc(L->aside, (L->n_aside + 1) * sizeof *L->aside);
+    if (!L->aside)
+        abort();
+    a = &L->aside[L->n_aside++];
+    *a = (struct stage_aside){.name = strdup(name)};
+    if (!a->name)
+        abort();
+    return a;
+}
+
+/* 1 when name is set aside now; *next_due learns when a deferral ends. */
+static int
+stage_is_ignored(struct stage_loop *L, const char *name, long long now, long long *next_due)
+{
+    struct stage_aside *a = stage_aside_find(L, name);
+    if (!a)
+        return 0;
+    if (a->until == 0)
+        return 1;
+    if (a->until <= now)
+        return 0;
+    if (!*next_due || a->until < *next_due)
+        *next_due = a->until;
+    return 1;
 }
 
 static void
 stage_ignore(struct stage_loop *L, const char *name)
 {
-    L->ignored = realloc(L->ignored, (L->n_ignored + 1) * sizeof *L->ignored);
-    if (!L->ignored || !(L->ignored[L->n_ignored] = strdup(name)))
-        abort();
-    L->n_ignored++;
+    stage_aside_add(L, name)->until = 0;
+}
+
+/* An incoming drop met a transient failure: not again before the backoff
+ * (retry_base, doubling to retry_cap, with jitter) has passed. */
+static long
+stage_defer_drop(struct stage_loop *L, const char *name)
+{
+    struct stage_aside *a = stage_aside_add(L, name);
+    a->tries++;
+    long delay = stage_backoff(L->retry_base, L->retry_cap, a->tries, stage_random());
+    a->until = stage_now() + delay;
+    return delay;
+}
+
+/* A drop dealt with: its deferral is over. */
+static void
+stage_forget(struct stage_loop *L, const char *name)
+{
+    struct stage_aside *a = stage_aside_find(L, name);
+    if (a && a->until != 0) {
+        free(a->name);
+        *a = L->aside[--L->n_aside];
+    }
+}
+
+/* Forgets the entries no longer in the directory (list: this scan), so the
+ * list stays as short as what is really set aside. */
+static void
+stage_aside_prune(struct stage_loop *L, const struct spool_entry *list, size_t n)
+{
+    for (size_t i = 0; i < L->n_aside;) {
+        int there = 0;
+        for (size_t k = 0; k < n && !there; k++)
+            there = strcmp(list[k].name, L->aside[i].name) == 0;
+        if (!there) {
+            free(L->aside[i].name);
+            L->aside[i] = L->aside[--L->n_aside];
+        } else {
+            i++;
+        }
+    }
 }
 
 /* Waits for the database; 0 once it answers, -1 when told to stop. */
@@ -293,6 +373,7 @@ stage_job_clear(struct stage_job *job)
     free(job->path);
     free(job->out_path);
     free(job->out_id);
+    free(job->reason);
     json_decref(job->order);
     json_decref(job->detail);
     memset(job, 0, sizeof *job);
@@ -311,7 +392,13 @@ stage_job_prepare(struct stage_loop *L, const char *name, struct stage_job *job)
     memset(job, 0, sizeof *job);
     int rc = spool_claim(&L->w, name, &e);
     if (rc == 1) {
-        log_debug("%s: taken by another worker", name);
+        if (st == ST_INCOMING) {
+            char *shown = esc_str(name);
+            log_debug("%s: taken by another worker", shown);
+            free(shown);
+        } else {
+            log_debug("%s: taken by another worker", name);
+        }
         return 0;
     }
     if (rc < 0) {
@@ -322,8 +409,10 @@ stage_job_prepare(struct stage_loop *L, const char *name, struct stage_job *job)
     job->path = spool_claim_path(&L->w, name);
     if (st != ST_INCOMING) {
         if (!spool_id_ok(name)) {
+            char *shown = esc_str(name);
             log_error("%s/%s: not an order folder (bad name); left in place for fsck",
-                      state_name(st), name);
+                      state_name(st), shown);
+            free(shown);
             spool_unclaim(&L->w, name, 0, &e);
             stage_ignore(L, name);
             stage_job_clear(job);
@@ -368,8 +457,10 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
                               &e2) < 0)
                 log_order(LOG_ERR, id, "%s", e2.msg);
         } else if (job->out_path && unlink(job->path) < 0 && errno != ENOENT) {
-            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", job->path,
-                      strerror(errno));
+            int saved = errno;
+            char *shown = esc_str(job->path);
+            log_order(LOG_ERR, id, "%s: cannot remove the drop: %s", shown, strerror(saved));
+            free(shown);
         }
         break;
     }
@@ -380,13 +471,17 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
             /* No order yet to count attempts on: try the drop again later.
              * When the database is away, wait for it here, once for all
              * drops, rather than retrying (and logging) drop by drop. */
-            log_warn("%s: %s; will try again", name, e->msg);
+            char *shown = esc_str(name);
             if (spool_unclaim(&L->w, name, 0, e) < 0)
                 log_error("%s", e->msg);
-            if (!stage_stop && !db_conn(L->db))
+            if (!stage_stop && !db_conn(L->db)) {
+                log_warn("%s: %s; will try again", shown, e->msg);
                 stage_db_wait(L, e);
-            else if (!stage_stop)
-                sleep(1);
+            } else if (!stage_stop) {
+                long delay = stage_defer_drop(L, name);
+                log_warn("%s: %s; will try again in %lds", shown, e->msg, delay);
+            }
+            free(shown);
         } else {
             stage_retry(L, job, e->msg);
         }
@@ -402,14 +497,36 @@ stage_job_conclude(struct stage_loop *L, struct stage_job *job, enum stage_resul
         struct err e2 = {0};
         if (job->out_path)
             fsu_remove_tree(job->out_path, NULL);
-        while (transit_reject(&L->sp, L->db, L->worker, name, job->path, id, e->msg, &e2) < 0) {
-            if (e2.kind != ERR_TRANSIENT || stage_db_wait(L, &e2) < 0) {
-                log_error("%s: cannot reject: %s; left in place", name, e2.msg);
-                spool_unclaim(&L->w, name, 0, &e2);
+        const char *reason = job->reason ? job->reason : e->msg;
+        int moved;
+        while (!(moved = transit_reject(&L->sp, L->db, L->worker, name, job->path, id, reason,
+                                        &e2) == 0)) {
+            /* The database away: wait for it (that is all that is wrong).
+             * Anything else transient (a full disk): put the drop back and
+             * try it again after a backoff, staying responsive meanwhile.
+             * Permanent: put back and leave it for the operator. */
+            if (e2.kind == ERR_TRANSIENT && !stage_stop && !db_conn(L->db) &&
+                stage_db_wait(L, &e2) == 0)
+                continue;
+            char *shown = esc_str(name);
+            struct err e3 = {0};
+            if (spool_unclaim(&L->w, name, 0, &e3) < 0)
+                log_error("%s", e3.msg);
+            if (stage_stop) {
+                log_notice("%s: not rejected yet (stopping): %s", shown, e2.msg);
+            } else if (e2.kind == ERR_TRANSIENT) {
+                long delay = stage_defer_drop(L, name);
+                log_warn("%s: cannot reject now: %s; will try again in %lds", shown, e2.msg,
+                         delay);
+            } else {
+                log_error("%s: cannot reject: %s; left in place", shown, e2.msg);
                 stage_ignore(L, name);
-                break;
             }
+            free(shown);
+            break;
         }
+        if (moved)
+            stage_forget(L, name);
         break;
     }
     case STAGE_WAIT:
@@ -484,6 +601,8 @@ stage_pass(struct stage_loop *L, long long *next_due)
     }
     long long now = stage_now();
     int worked = 0;
+    if (L->n_aside)
+        stage_aside_prune(L, list, n);
     size_t batch = stage_batch_size(L), nb = 0;
     struct stage_job *jobs = NULL;
     enum stage_result *results = NULL;
@@ -502,7 +621,7 @@ stage_pass(struct stage_loop *L, long long *next_due)
                 *next_due = list[i].due;
             continue;
         }
-        if (stage_is_ignored(L, list[i].name))
+        if (stage_is_ignored(L, list[i].name, now, next_due))
             continue;
         if (batch > 1) {
             /* Claim until the batch is full, then work on all of it at once. */
@@ -631,9 +750,9 @@ stage_finish(struct stage_loop *L)
         L->ops->fini(&L->ctx);
     if (L->w.dir && spool_worker_stop(&L->w, &e) < 0)
         log_error("%s", e.msg);
-    for (size_t i = 0; i < L->n_ignored; i++)
-        free(L->ignored[i]);
-    free(L->ignored);
+    for (size_t i = 0; i < L->n_aside; i++)
+        free(L->aside[i].name);
+    free(L->aside);
     if (L->sp.root)
         spool_close(&L->sp);
     db_free(L->db);

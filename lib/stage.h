@@ -41,6 +41,8 @@ struct stage_job {
     enum state hand_to;  /* where STAGE_DONE sends it; ST_INCOMING (0): the next state */
     json_t *detail;      /* extra detail for the transition event (owned by the loop) */
     long long wait_until; /* STAGE_WAIT: when to look again (unix seconds) */
+    char *reason;        /* STAGE_REJECT: the whole reason, when longer than an err
+                          * holds (freed by the loop); NULL: e's message */
 };
 
 enum stage_result {

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "log.h"
 #include "transit.h"
@@ -37,25 +38,16 @@ transit_move(struct spool *sp, struct db *db, const char *worker, const char *id
     return 0;
 }
 
-/* A name in rejected/ not yet taken: the entry's own, else with a suffix. */
-static char *
-transit_reject_name(struct spool *sp, const char *entry)
+/* The first line of a reason, and how many lines follow it, for the log. */
+static void
+transit_reason_head(const char *reason, int *len, int *more)
 {
-    char *name = NULL;
-    struct stat st;
-    if (fstatat(sp->dirfd[ST_REJECTED], entry, &st, AT_SYMLINK_NOFOLLOW) < 0 &&
-        errno == ENOENT) {
-        name = strdup(entry);
-    } else {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        if (asprintf(&name, "%s~%lld.%09ld.%ld", entry, (long long)ts.tv_sec, ts.tv_nsec,
-                     (long)getpid()) < 0)
-            name = NULL;
-    }
-    if (!name)
-        abort();
-    return name;
+    const char *nl = strchr(reason, '\n');
+    *len = nl ? (int)(nl - reason) : (int)strlen(reason);
+    *more = 0;
+    for (; nl; nl = strchr(nl + 1, '\n'))
+        if (nl[1])
+            (*more)++;
 }
 
 int
@@ -67,7 +59,9 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
      * recorded, just before the folder is renamed into place.  Never put the
      * drop into a dot-named scratch folder in the work area: a worker that
      * dies there leaves it to spool_reclaim(), which removes scratch, and the
-     * drop would be lost. */
+     * drop would be lost.  The scratch name carries the worker's name and the
+     * final one: fsck sees by the worker's lock whether it was abandoned, and
+     * where to finish it. */
     char *parent = strdup(src);
     if (!parent)
         abort();
@@ -77,19 +71,16 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
         return err_set(e, ERR_PERMANENT, "%s: not a path", src);
     }
     *slash = 0;
-    /* A name no other attempt uses (never removed blindly: after a crash it
-     * may hold a drop), short enough whatever the entry's length. */
-    char *rejdir = spool_dir_path(sp, ST_REJECTED), *scratch = NULL;
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    if (asprintf(&scratch, "%s/.%.100s.%ld.%lld%09ld.tmp", rejdir, entry, (long)getpid(),
-                 (long long)ts.tv_sec, ts.tv_nsec) < 0)
-        abort();
+    char *shown = esc_str(entry);
+    char *name = spool_reject_name(sp, entry);
+    char *sname = spool_reject_scratch(worker, name);
+    char *rejdir = spool_dir_path(sp, ST_REJECTED);
+    char *scratch = fsu_join(rejdir, sname);
     free(rejdir);
-    char *name = NULL, *inside = NULL, *text = NULL;
+    char *inside = NULL, *text = NULL;
     int rc = -1;
     if (mkdir(scratch, 0755) < 0) {
-        err_errno(e, errno, "%s", scratch);
+        err_errno(e, errno, "rejected/%s", sname);
         goto out;
     }
     inside = fsu_join(scratch, entry);
@@ -97,23 +88,22 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
         abort();
     if (fsu_write_atomic(scratch, "reason", text, strlen(text), e) < 0)
         goto drop_scratch;
-    name = transit_reject_name(sp, entry);
     /* The drop's identity survives the renames of its claim: a retry after a
      * crash between the record and the move records nothing new. */
     struct stat dst;
     char key[128];
     if (lstat(src, &dst) < 0) {
-        err_errno(e, errno, "%s", src);
+        err_errno(e, errno, "%s", shown);
         goto drop_scratch;
     }
     snprintf(key, sizeof key, "%llu:%llu:%lld:%lld.%09ld", (unsigned long long)dst.st_dev,
              (unsigned long long)dst.st_ino, (long long)dst.st_size,
              (long long)dst.st_mtim.tv_sec, dst.st_mtim.tv_nsec);
-    if (db_record_reject_once(db, name, id, reason, worker, key, e) < 0)
+    if (db_record_reject_drop(db, name, shown, id, reason, worker, key, e) < 0)
         goto drop_scratch; /* not recorded: the drop stays claimed, for a later try */
     /* rename(2) moves a symlink, a FIFO or a device without opening it. */
     if (rename(src, inside) < 0) {
-        err_errno(e, errno, "%s: cannot move aside", src);
+        err_errno(e, errno, "%s: cannot move aside", shown);
         goto drop_scratch;
     }
     if (spool_rename_into(sp, scratch, ST_REJECTED, name, e) < 0) {
@@ -124,7 +114,14 @@ transit_reject(struct spool *sp, struct db *db, const char *worker, const char *
     }
     if (fsu_fsync_dir(parent, e) < 0)
         log_warn("%s", e->msg);
-    log_order(LOG_WARNING, id ? id : entry, "rejected (rejected/%s): %s", name, reason);
+    int head, more;
+    transit_reason_head(reason, &head, &more);
+    if (more)
+        log_order(LOG_WARNING, id ? id : shown,
+                  "rejected (rejected/%s): %.*s; and %d more problem%s (see its reason file)",
+                  name, head, reason, more, more == 1 ? "" : "s");
+    else
+        log_order(LOG_WARNING, id ? id : shown, "rejected (rejected/%s): %s", name, reason);
     rc = 0;
     goto out;
 drop_scratch:
@@ -133,7 +130,9 @@ out:
     free(parent);
     free(text);
     free(inside);
+    free(shown);
     free(name);
+    free(sname);
     free(scratch);
     return rc;
 }

@@ -25,9 +25,11 @@ int transit_move(struct spool *sp, struct db *db, const char *worker, const char
                  const char *src, enum state from, enum state to, const json_t *detail,
                  struct err *e);
 
-/* Moves a bad drop at src into rejected/ as a folder holding the drop and a
- * `reason` file, under a free name derived from entry; records it.  id may
- * be NULL when the drop had no usable id. */
+/* Moves a bad drop at src into rejected/ as a folder holding the drop (under
+ * its own name, entry) and a `reason` file with the whole reason, under the
+ * name spool_reject_name() gives; records it once.  id may be NULL when the
+ * drop had no usable id.  ENOSPC and the like are ERR_TRANSIENT: nothing
+ * moved, no scratch left behind. */
 int transit_reject(struct spool *sp, struct db *db, const char *worker, const char *entry,
                    const char *src, const char *id, const char *reason, struct err *e);
 

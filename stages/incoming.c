@@ -5,7 +5,9 @@
  * A drop is one regular file of at most 256 KiB; anything else (a link, a
  * FIFO, a directory, a device, a file too big, bad JSON, a bad order) goes to
  * rejected/ with a reason.  The same order id dropped again is a no-op when
- * the order is identical and a rejected conflict when it is not.
+ * the order is identical and a rejected conflict when it is not.  Text the
+ * book will print must have glyphs in the installed fonts (glyphs.h).
+ * A drop's name may be any bytes: it is shown escaped (escape.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
+#include "glyphs.h"
 #include "log.h"
 #include "order.h"
 #include "stage.h"
@@ -63,41 +67,89 @@ incoming_folder(const struct stage_job *job, const char *id, const json_t *order
     return folder;
 }
 
+/* The order module's question for every printed field: can the book's
+ * fonts set it? */
+static char *
+incoming_printable(void *arg, const char *text)
+{
+    struct glyphs *g = arg;
+    char *missing = glyphs_missing(g, text);
+    if (!missing)
+        return NULL;
+    char *msg = NULL;
+    if (asprintf(&msg,
+                 "cannot be printed: no installed font has a glyph for %s (the book's font "
+                 "is \"%s\", with fontconfig's fallbacks)",
+                 missing, glyphs_family(g)) < 0)
+        abort();
+    free(missing);
+    return msg;
+}
+
+static int
+incoming_init(struct stage_ctx *ctx, struct err *e)
+{
+    ctx->priv = glyphs_open(config_str(ctx->cfg, "font"), e);
+    return ctx->priv ? 0 : -1;
+}
+
+static void
+incoming_fini(struct stage_ctx *ctx)
+{
+    glyphs_close(ctx->priv);
+    ctx->priv = NULL;
+}
+
+/* The checks of the drop as a file, before it is read: *shown is its name
+ * escaped, for every message. */
 static enum stage_result
-incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
+incoming_check_file(struct stage_job *job, const char *shown, struct err *e)
 {
     struct stat st;
     if (lstat(job->path, &st) < 0) {
-        err_errno(e, errno, "%s", job->entry);
+        err_errno(e, errno, "%s", shown);
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
     }
     if (!S_ISREG(st.st_mode)) {
-        err_set(e, ERR_INVALID, "%s: %s, not an order file", job->entry,
-                incoming_kind(st.st_mode));
+        err_set(e, ERR_INVALID, "%s: %s, not an order file", shown, incoming_kind(st.st_mode));
         return STAGE_REJECT;
     }
     if (st.st_size == 0) {
-        err_set(e, ERR_INVALID, "%s: empty file", job->entry);
+        err_set(e, ERR_INVALID, "%s: empty file", shown);
         return STAGE_REJECT;
     }
     if (st.st_size > ORDER_MAX_BYTES) {
-        err_set(e, ERR_INVALID, "%s: %lld bytes, more than the %d an order may have",
-                job->entry, (long long)st.st_size, ORDER_MAX_BYTES);
+        err_set(e, ERR_INVALID, "%s: %lld bytes, more than the %d an order may have", shown,
+                (long long)st.st_size, ORDER_MAX_BYTES);
         return STAGE_REJECT;
     }
     if (st.st_nlink > 1) {
         /* Another name could change the file under us after we checked it. */
-        err_set(e, ERR_INVALID, "%s: has %ld hard links; drop a file of its own",
-                job->entry, (long)st.st_nlink);
+        err_set(e, ERR_INVALID, "%s: has %ld hard links; drop a file of its own", shown,
+                (long)st.st_nlink);
         return STAGE_REJECT;
+    }
+    return STAGE_DONE;
+}
+
+static enum stage_result
+incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
+{
+    char *shown = esc_str(job->entry);
+    enum stage_result checked = incoming_check_file(job, shown, e);
+    if (checked != STAGE_DONE) {
+        free(shown);
+        return checked;
     }
     char *buf;
     size_t len;
     if (fsu_read_file(AT_FDCWD, job->path, ORDER_MAX_BYTES, &buf, &len, e) < 0) {
-        err_prefix(e, "%s", job->entry);
+        err_prefix(e, "%s", shown);
+        free(shown);
         return e->kind == ERR_TRANSIENT ? STAGE_RETRY : STAGE_REJECT;
     }
-    struct order_defaults def = {config_str(ctx->cfg, "trim"), config_str(ctx->cfg, "binding")};
+    struct order_defaults def = {config_str(ctx->cfg, "trim"), config_str(ctx->cfg, "binding"),
+                                 incoming_printable, ctx->priv};
     struct order_errors errs = {0};
     json_t *order = order_parse(buf, len, &def, &errs);
     if (!order) {
@@ -108,9 +160,13 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
         else
             free(peek);
         free(buf);
+        free(shown);
+        /* The reason file holds every message whole; the err only what fits. */
         char *why = order_errors_join(&errs);
+        if (!why)
+            abort();
         err_set(e, ERR_INVALID, "%s", why);
-        free(why);
+        job->reason = why;
         order_errors_free(&errs);
         return STAGE_REJECT;
     }
@@ -184,7 +240,7 @@ incoming_handle(struct stage_ctx *ctx, struct stage_job *job, struct err *e)
             }
         } else {
             log_order(LOG_NOTICE, id, "%s: the same order again (now in %s/); dropped as a "
-                      "repeat", job->entry, state_name(where != ST_NONE ? where : indb));
+                      "repeat", shown, state_name(where != ST_NONE ? where : indb));
             if (unlink(job->path) < 0)
                 log_order(LOG_ERR, id, "%s: cannot remove: %s", job->path, strerror(errno));
             res = STAGE_SKIP;
@@ -202,6 +258,7 @@ out:
         free(folder);
     }
     free(canonical);
+    free(shown);
     json_decref(order);
     return res;
 }
@@ -215,7 +272,9 @@ static const struct stage_ops incoming_ops = {
                "    bad drop goes to rejected/<name>/ with a `reason` file listing every\n"
                "    problem.  A drop whose order id is known is a no-op when identical and a\n"
                "    rejected conflict when not.",
+    .init = incoming_init,
     .handle = incoming_handle,
+    .fini = incoming_fini,
 };
 
 int

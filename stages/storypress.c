@@ -162,7 +162,7 @@ tool_main_usage(FILE *out)
             "\nOPTIONS\n"
             "    -c, --config FILE   configuration file (default: $STORYPRESS_CONFIG, else\n"
             "                        " STORYPRESS_SYSCONFDIR "/storypress.conf if it exists,\n"
-            "                        else built-in defaults)\n"
+            "                        else built-in defaults); may also follow COMMAND\n"
             "    -h, --help          this text\n\n"
             "ENVIRONMENT\n"
             "    STORYPRESS_<KEY>    overrides a configuration key (STORYPRESS_SPOOL_DIR)\n"
@@ -370,6 +370,58 @@ cmd_migrate(struct tool *t, int argc, char **argv)
     return 0;
 }
 
+/* 1 when the command's synopsis shows opt taking a value ("--reason TEXT"),
+ * so that the word after it is that value, whatever it looks like. */
+static int
+tool_opt_has_value(const struct tool_cmd *cmd, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = strstr(cmd->synopsis, opt); p; p = strstr(p + 1, opt))
+        if ((p == cmd->synopsis || p[-1] == ' ' || p[-1] == '[' || p[-1] == '|') &&
+            p[n] == ' ' && p[n + 1] >= 'A' && p[n + 1] <= 'Z')
+            return 1;
+    return 0;
+}
+
+/* The global options may also come after the command (`storypress submit
+ * -c FILE ORDER`): they are taken out of argv (up to "--") and applied, so
+ * that a command never mistakes them, or the file they name, for its own
+ * arguments.  Returns the new argc, or -1 after a usage message. */
+static int
+tool_global_opts(const struct tool_cmd *cmd, int argc, char **argv, const char **cfgpath)
+{
+    int out = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--") == 0) {
+            while (i < argc)
+                argv[out++] = argv[i++];
+            break;
+        }
+        if (a[0] == '-' && a[1] == '-' && !strchr(a, '=') && tool_opt_has_value(cmd, a) &&
+            i + 1 < argc) {
+            argv[out++] = argv[i++];
+            argv[out++] = argv[i];
+            continue;
+        }
+        if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "storypress %s: %s needs a FILE\n", cmd->name, a);
+                return -1;
+            }
+            *cfgpath = argv[++i];
+        } else if (strncmp(a, "--config=", 9) == 0) {
+            *cfgpath = a + 9;
+        } else if (strncmp(a, "-c", 2) == 0 && a[2]) {
+            *cfgpath = a + 2;
+        } else {
+            argv[out++] = argv[i];
+        }
+    }
+    argv[out] = NULL;
+    return out;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -395,6 +447,9 @@ main(int argc, char **argv)
     const struct tool_cmd *cmd = tool_find(argv[first]);
     if (!cmd)
         return tool_fail("unknown command \"%s\"; see storypress --help", argv[first]) + 1;
+    int cmd_argc = tool_global_opts(cmd, argc - first, argv + first, &t.cfgpath);
+    if (cmd_argc < 0)
+        return 2;
     if (!t.cfgpath && access(STORYPRESS_SYSCONFDIR "/storypress.conf", R_OK) == 0)
         t.cfgpath = STORYPRESS_SYSCONFDIR "/storypress.conf";
     struct err e = {0};
@@ -413,7 +468,7 @@ main(int argc, char **argv)
     /* Commands parse their own options, argv[0] being their name; 0 makes
      * glibc's getopt start afresh. */
     optind = 0;
-    int rc = cmd->run(&t, argc - first, argv + first);
+    int rc = cmd->run(&t, cmd_argc, argv + first);
     if (t.sp_open)
         spool_close(&t.sp);
     db_free(t.db);

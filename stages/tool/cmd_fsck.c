@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "order.h"
 #include "tool.h"
@@ -89,7 +90,9 @@ fsck_scan_dir(struct fsck *f, enum state st, const char *dir)
         if (de->d_name[0] == '.')
             continue;
         if (!spool_id_ok(de->d_name)) {
-            fsck_problem(f, 0, "%s/%s: not an order folder (bad name)", dir, de->d_name);
+            char *shown = esc_str(de->d_name);
+            fsck_problem(f, 0, "%s/%s: not an order folder (bad name)", dir, shown);
+            free(shown);
             continue;
         }
         fsck_note(f, st, dir, de->d_name);
@@ -162,23 +165,27 @@ fsck_tmp(struct fsck *f)
                 now - st.st_mtime < FSCK_TMP_STALE)
                 continue;
             int ok = f->repair && unlinkat(dirfd(d), de->d_name, 0) == 0;
-            fsck_problem(f, ok, "tmp/%s: abandoned for %ld minutes", de->d_name,
+            char *shown = esc_str(de->d_name);
+            fsck_problem(f, ok, "tmp/%s: abandoned for %ld minutes", shown,
                          (long)(now - st.st_mtime) / 60);
+            free(shown);
         }
         closedir(d);
     }
     free(dir);
 }
 
-/* Scratch folders of interrupted rejections (rejected/.<entry>.<pid>.<ns>.tmp):
- * one holding only its reason is removed; one that already holds the drop is
- * finished, under a recovered name, so the drop is kept with its reason. */
+/* Scratch folders of interrupted rejections (rejected/.<worker>~<name>.tmp,
+ * see spool_reject_scratch(); older versions: rejected/.<entry>.<pid>.<ns>.tmp)
+ * whose worker is gone.  A starting incoming worker mends them (with the
+ * dead workers' claims); --repair does it here: one holding only its reason
+ * is removed (the drop is still in incoming/), one that already holds the
+ * drop is finished under its name, so the drop is kept with its reason. */
 static void
 fsck_rejected_scratch(struct fsck *f)
 {
     char *dir = spool_dir_path(&f->t->sp, ST_REJECTED);
     DIR *d = opendir(dir);
-    time_t now = time(NULL);
     if (d) {
         struct dirent *de;
         while ((de = readdir(d))) {
@@ -186,32 +193,46 @@ fsck_rejected_scratch(struct fsck *f)
             struct stat st;
             if (de->d_name[0] != '.' || len < 5 || strcmp(de->d_name + len - 4, ".tmp") ||
                 fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-                !S_ISDIR(st.st_mode) || now - st.st_mtime < FSCK_TMP_STALE)
+                !S_ISDIR(st.st_mode) || !spool_reject_abandoned(&f->t->sp, de->d_name, &st))
                 continue;
-            char *path = fsu_join(dir, de->d_name);
-            int holds = 0;
-            DIR *s = opendir(path);
-            if (s) {
+            char *worker = NULL, *final = NULL;
+            spool_reject_scratch_parse(de->d_name, &worker, &final);
+            char *path = fsu_join(dir, de->d_name), *shown = esc_str(de->d_name);
+            int holds = 0, ok = 0;
+            char *where = NULL;
+            struct err e = {0};
+            if (f->repair) {
+                ok = spool_reject_recover(&f->t->sp, de->d_name, &where, &holds, &e) == 0;
+                /* Finished under another name than the one recorded. */
+                if (ok && where && final && strcmp(where, final) != 0) {
+                    const char *p[] = {where, final};
+                    PGresult *r = db_exec(f->t->db, &e,
+                                          "UPDATE rejects SET entry = $1 WHERE entry = $2", 2, p);
+                    PQclear(r);
+                }
+            } else {
+                DIR *s = opendir(path);
                 struct dirent *x;
-                while ((x = readdir(s)))
-                    if (strcmp(x->d_name, ".") && strcmp(x->d_name, "..") &&
-                        strcmp(x->d_name, "reason") && x->d_name[0] != '.')
+                while (s && (x = readdir(s)))
+                    if (x->d_name[0] != '.' && strcmp(x->d_name, "reason"))
                         holds = 1;
-                closedir(s);
+                if (s)
+                    closedir(s);
             }
-            int ok = 0;
-            if (f->repair && !holds) {
-                ok = fsu_remove_tree(path, NULL) == 0;
-            } else if (f->repair) {
-                char *name = NULL;
-                if (asprintf(&name, "recovered-%ld-%.100s", (long)now, de->d_name + 1) < 0)
-                    abort();
-                ok = renameat(dirfd(d), de->d_name, dirfd(d), name) == 0;
-                free(name);
-            }
-            fsck_problem(f, ok, "rejected/%s: an interrupted rejection%s", de->d_name,
-                         holds ? " holding a drop" : "");
+            char *shown_where = where ? esc_str(where) : NULL;
+            fsck_problem(f, ok,
+                         "rejected/%s: an interrupted rejection (its worker %s is gone)%s%s%s",
+                         shown, worker ? worker : "?", holds ? ", holding a drop" : "",
+                         shown_where ? ": finished as rejected/" : "",
+                         shown_where ? shown_where : "");
+            if (f->repair && !ok)
+                fsck_problem(f, 0, "%s", e.msg);
+            free(shown_where);
+            free(where);
+            free(shown);
             free(path);
+            free(worker);
+            free(final);
         }
         closedir(d);
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "tool.h"
 
@@ -47,9 +48,10 @@ show_files(const char *dir, const char *prefix, json_t *arr)
         char *p = fsu_join(dir, de->d_name);
         struct stat st;
         if (lstat(p, &st) == 0) {
-            char *name = NULL;
-            if (asprintf(&name, "%s%s", prefix, de->d_name) < 0)
+            char *name = NULL, *shown = esc_str(de->d_name);
+            if (asprintf(&name, "%s%s", prefix, shown) < 0)
                 abort();
+            free(shown);
             if (S_ISDIR(st.st_mode)) {
                 char *sub = NULL;
                 if (asprintf(&sub, "%s/", name) < 0)

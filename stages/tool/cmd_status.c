@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "escape.h"
 #include "fsutil.h"
 #include "tool.h"
 
@@ -165,15 +166,17 @@ cmd_list(struct tool *t, int argc, char **argv)
                 }
             }
             long long due = list[k].due > now && st != ST_INCOMING ? list[k].due - now : 0;
+            /* A drop's name is the shop's: any bytes, shown escaped. */
+            char *shown = esc_str(list[k].name);
             if (json) {
                 json_array_append_new(
                     arr, json_pack("{s:s, s:s, s:I, s:i, s:s?, s:I}", "dir", state_name(st),
-                                   "name", list[k].name, "age_seconds", (json_int_t)age,
+                                   "name", shown, "age_seconds", (json_int_t)age,
                                    "attempts", attempts, "last_error", last, "due_in_seconds",
                                    (json_int_t)due));
             } else {
                 char a[16], d[16];
-                printf("%-9s %-40s %6s", state_name(st), list[k].name, tool_age(age, a, sizeof a));
+                printf("%-9s %-40s %6s", state_name(st), shown, tool_age(age, a, sizeof a));
                 if (attempts)
                     printf("  attempts %d", attempts);
                 if (due)
@@ -182,6 +185,7 @@ cmd_list(struct tool *t, int argc, char **argv)
                     printf("  (%.100s)", last);
                 printf("\n");
             }
+            free(shown);
             PQclear(r);
         }
         spool_entries_free(list, n);

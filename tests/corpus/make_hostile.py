@@ -138,6 +138,20 @@ for i, bad in enumerate(["../escape", "a/b", "..", ".hidden", "/etc/passwd", "",
 # many keys
 raw("87-many-keys.json", good.replace(b'"meta": {', b'"meta": {' + b", ".join(b'"k%d": 1' % i for i in range(20000)) + b", "))
 raw("88-bom-twice.json", b"\xef\xbb\xbf\xef\xbb\xbf" + good)
+# a reason longer than 1023 bytes: 120 problems, each message whole, and the
+# count of those past the 50th on the last line
+o = copy.deepcopy(base)
+o["order_id"] = "H89"
+for i in range(120):
+    o["book"]["unknown_field_number_%03d" % i] = i
+raw("89-long-reason.json", json.dumps(o, ensure_ascii=False))
+# a name in a script no installed font covers (Vithkuqi, Unicode 14), and a
+# dedication with emoji no font has: they pass every rule of the order
+# format but cannot be printed (the fonts of DEB_PKGS lack them)
+mutate("90-name-uncovered-script.json", "child.name", "\U00010570\U00010597\U00010597")
+mutate("91-dedication-emoji.json", "book.dedication", "For Léa \U0001F995\U0001F389 with love")
+mutate("92-dedication-uncovered-script.json", "book.dedication", "\U0001E290\U0001E291 \U0001E292")
+mutate("93-name-emoji.json", "child.name", "L\u00e9a\U0001F995")
 
 os.makedirs(out, exist_ok=True)
 for name, data in files:
