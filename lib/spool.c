@@ -84,7 +84,7 @@ spool_private(int dirfd, const char *name, struct err *e)
         return 0;
     if (fchownat(dirfd, name, (uid_t)-1, getegid(), AT_SYMLINK_NOFOLLOW) < 0)
         return err_errno(e, errno, "%s: cannot give it our group", name);
-    if (S_ISDIR(st.st_mode) && fchmodat(dirfd, name, st.st_mode & 0777 & ~S_ISGID, 0) < 0)
+    if (S_ISDIR(st.st_mode) && fchmodat(dirfd, name, st.st_mode & 0777 /* no setgid */, 0) < 0)
         return err_errno(e, errno, "%s: cannot clear its setgid bit", name);
     return 0;
 }

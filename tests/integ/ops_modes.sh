@@ -2,19 +2,29 @@
 # run from a shell with umask 022 (the daemons and the tool set their own,
 # lib/harden.h), an order's drop, order.json, folders, pictures and PDFs in
 # every stage directory it passes are not readable by others (files 0640,
-# folders 0750), nothing in the spool is; a running daemon shows umask 0027
+# folders 0750), nothing in the spool is; nothing the daemons make inside a
+# setgid incoming/ carries the drop group on; a running daemon shows umask 0027
 # and a core limit of 0 in /proc.
 . "$SRCDIR/tests/lib/common.sh"
 umask 022
 write_conf
 tool=$BUILD/storypress
 "$tool" migrate >/dev/null
+# incoming/ as tmpfiles.d makes it: setgid to the drop group (here 65534).
+# What the daemons make inside it (work areas, locks, order folders) must
+# not inherit that group and carry it on through every stage.
+dropgid=65534
+(umask 027 && mkdir -p "$SPOOL/incoming") # as tmpfiles.d would: not open to others
+chgrp "$dropgid" "$SPOOL/incoming"
+chmod 3770 "$SPOOL/incoming"
 
 # No file or folder in the spool open to others, at every step.
 closed() {
   local loose
   loose=$(find "$SPOOL" -perm /o=rwx -printf '%m %p\n')
   [ -z "$loose" ] || fail "after $1, open to others: $loose"
+  loose=$(find "$SPOOL" -mindepth 1 -gid "$dropgid" ! -path "$SPOOL/incoming" -printf '%p\n')
+  [ -z "$loose" ] || fail "after $1, carry the drop group: $loose"
 }
 # MODE PATH: exact permission bits.
 mode_is() {
