@@ -70,7 +70,7 @@ all: $(TOOL) $(STAGES)
 DEB_PKGS := build-essential pkg-config libcurl4-openssl-dev libjansson-dev libpq-dev \
   postgresql libcairo2-dev libpango1.0-dev libglib2.0-dev libsystemd-dev libcmocka-dev \
   libjpeg-dev poppler-utils fonts-sil-andika fonts-noto-core fonts-noto-cjk python3 \
-  systemd util-linux time groff-base man-db curl valgrind procps strace libpoppler-glib-dev qpdf libvips-dev libpng-dev libjpeg-turbo-progs
+  systemd util-linux time groff-base man-db curl valgrind procps strace libpoppler-glib-dev qpdf libvips-dev libpng-dev libjpeg-turbo-progs debootstrap systemd-container
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -180,8 +180,10 @@ install: all
 	# openai_image_timeout (600 s) and a minute to store them.
 	sed -i 's/^TimeoutStopSec=90$$/TimeoutStopSec=660/' $(DESTDIR)$(UNITDIR)/storypress-art@.service
 	for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
-	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do \
+	  storypress-metrics.service storypress-metrics.timer storypress-webhook.service \
+	  storypress-ready.service storypress-stopped.service; do \
 	  $(UNIT_SED) systemd/$$f > $(DESTDIR)$(UNITDIR)/$$f || exit 1; done
+	install -m 755 systemd/storypress-target-wait $(DESTDIR)$(LIBEXECDIR)/
 	install -m 644 systemd/storypress.sysusers $(DESTDIR)$(SYSUSERSDIR)/storypress.conf
 	install -m 644 systemd/storypress.tmpfiles $(DESTDIR)$(TMPFILESDIR)/storypress.conf
 	$(UNIT_SED) man/storypress.8 > $(DESTDIR)$(MANDIR)/man8/storypress.8

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config.h"
 #include "fsutil.h"
@@ -178,6 +179,10 @@ static const struct config_key config_keys[] = {
      "stop every book in proof/ after pdf until it is approved (an order may ask with book.proof)"},
     {"max_redos", CT_INT, "3", "0:100", "redos of pages an order in proof may have"},
     {"proof_dpi", CT_INT, "60", "20:150", "resolution of the proof's JPEG previews, dots per inch"},
+    /* transport security */
+    {"allow_insecure_http", CT_BOOL, "no", NULL,
+     "accept http:// in openai_base_url, lulu_api_url, webhook_url and s3_endpoint (test servers only: "
+     "keys, tokens and signatures would cross the network in clear)"},
     {NULL, 0, NULL, NULL, NULL},
 };
 
@@ -379,6 +384,35 @@ config_env_overrides(struct config *cfg, struct err *e)
     return 0;
 }
 
+/* The URLs that carry a secret: an API key or bearer token (and so Lulu's
+ * token endpoint, under lulu_api_url), or a signed body. */
+static const struct {
+    const char *key, *what;
+} config_secret_urls[] = {
+    {"openai_base_url", "the API key"},
+    {"lulu_api_url", "the client secret and the bearer token"},
+    {"webhook_url", "the signed events (customer data)"},
+    {"s3_endpoint", "the print files and the presigned URLs that fetch them"},
+};
+
+/* Refuses http:// for those URLs unless allow_insecure_http says so: one
+ * mistyped "s" must not send a key in clear on every request. */
+static int
+config_check_urls(const struct config *cfg, struct err *e)
+{
+    if (config_bool(cfg, "allow_insecure_http"))
+        return 0;
+    for (size_t i = 0; i < sizeof config_secret_urls / sizeof config_secret_urls[0]; i++) {
+        const char *key = config_secret_urls[i].key, *v = config_str(cfg, key);
+        if (strncasecmp(v, "http://", 7) == 0)
+            return err_set(e, ERR_INVALID,
+                           "configuration %s: %s = \"%s\": http:// would send %s in clear; "
+                           "use https://, or set allow_insecure_http = yes for a test server",
+                           cfg->path, key, v, config_secret_urls[i].what);
+    }
+    return 0;
+}
+
 struct config *
 config_load(const char *path, struct err *e)
 {
@@ -389,7 +423,8 @@ config_load(const char *path, struct err *e)
     cfg->path = strdup(path ? path : "(defaults)");
     if (!cfg->values || !cfg->path)
         abort();
-    if ((path && config_parse(cfg, path, e) < 0) || config_env_overrides(cfg, e) < 0) {
+    if ((path && config_parse(cfg, path, e) < 0) || config_env_overrides(cfg, e) < 0 ||
+        config_check_urls(cfg, e) < 0) {
         config_free(cfg);
         return NULL;
     }

@@ -69,6 +69,26 @@ spool_entry_path(const struct spool *sp, enum state st, const char *name)
     return p;
 }
 
+/* Makes a work area (or lock) ours alone: the group of our process and no
+ * setgid bit.  incoming/ is setgid to the drop group so that drops stay
+ * readable by us; what we create in it would inherit that group, and order
+ * folders would carry it through every stage to done/.  Only our own files
+ * are changed (someone else's tool run leaves them as they are). */
+static int
+spool_private(int dirfd, const char *name, struct err *e)
+{
+    struct stat st;
+    if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return err_errno(e, errno, "%s", name);
+    if (st.st_uid != geteuid() || (st.st_gid == getegid() && !(st.st_mode & S_ISGID)))
+        return 0;
+    if (fchownat(dirfd, name, (uid_t)-1, getegid(), AT_SYMLINK_NOFOLLOW) < 0)
+        return err_errno(e, errno, "%s: cannot give it our group", name);
+    if (S_ISDIR(st.st_mode) && fchmodat(dirfd, name, st.st_mode & 0777 /* no setgid */, 0) < 0)
+        return err_errno(e, errno, "%s: cannot clear its setgid bit", name);
+    return 0;
+}
+
 int
 spool_open(struct spool *sp, const char *root, struct err *e)
 {
@@ -109,6 +129,10 @@ spool_open(struct spool *sp, const char *root, struct err *e)
         if (state_is_stage((enum state)i) && mkdirat(sp->dirfd[i], SPOOL_WORK, 0755) < 0 &&
             errno != EEXIST) {
             err_errno(e, errno, "spool %s: cannot create %s/%s", root, name, SPOOL_WORK);
+            goto fail;
+        }
+        if (state_is_stage((enum state)i) && spool_private(sp->dirfd[i], SPOOL_WORK, e) < 0) {
+            err_prefix(e, "spool %s: %s", root, name);
             goto fail;
         }
     }
@@ -188,10 +212,14 @@ spool_worker_start(struct spool *sp, enum state st, const char *name, struct spo
             goto fail;
         }
     }
+    if (spool_private(AT_FDCWD, lock, e) < 0)
+        goto fail;
     if (mkdir(w->dir, 0755) < 0 && errno != EEXIST) {
         err_errno(e, errno, "%s", w->dir);
         goto fail;
     }
+    if (spool_private(AT_FDCWD, w->dir, e) < 0)
+        goto fail;
     w->dirfd = open(w->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (w->dirfd < 0) {
         err_errno(e, errno, "%s", w->dir);

@@ -33,6 +33,7 @@
 #include "escape.h"
 #include "fsutil.h"
 #include "host.h"
+#include "harden.h"
 #include "log.h"
 #include "order.h"
 #include "stage.h"
@@ -690,8 +691,7 @@ static int
 stage_start(struct stage_loop *L, const char *cfgpath, const char *worker_opt)
 {
     struct err e = {0};
-    L->cfg = config_load(cfgpath, &e);
-    if (!L->cfg) {
+    if (harden_process(&e) < 0 || !(L->cfg = config_load(cfgpath, &e))) {
         fprintf(stderr, "%s: %s\n", L->ops->prog, e.msg);
         return -1;
     }

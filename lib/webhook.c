@@ -1,10 +1,12 @@
 /*
- * webhook.c — the shop's webhook feed (see webhook.h).
+ * webhook.c — the shop's webhook feed (see webhook.h): events read after
+ * the cursor, each signed with a timestamp and POSTed in order.
  */
 #include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
 #include "log.h"
@@ -13,14 +15,22 @@
 #define WEBHOOK_BATCH "100"
 
 char *
-webhook_signature(const char *key, size_t key_len, const char *body, size_t len)
+webhook_signature(const char *key, size_t key_len, long long t, const char *body, size_t len)
 {
-    gchar *hex = g_compute_hmac_for_data(G_CHECKSUM_SHA256, (const guchar *)key, key_len,
-                                         (const guchar *)body, len);
-    char *sig = NULL;
-    if (!hex || asprintf(&sig, "sha256=%s", hex) < 0)
+    /* The signed text is "<t>.<body>": the timestamp cannot be changed
+     * without the key, so a receiver that refuses old ones cannot be fed a
+     * recorded request again later. */
+    GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, (const guchar *)key, key_len);
+    if (!h)
         abort();
-    g_free(hex);
+    char ts[32];
+    int tl = snprintf(ts, sizeof ts, "%lld.", t);
+    g_hmac_update(h, (const guchar *)ts, tl);
+    g_hmac_update(h, (const guchar *)body, (gssize)len);
+    char *sig = NULL;
+    if (asprintf(&sig, "t=%lld,v1=%s", t, g_hmac_get_string(h)) < 0)
+        abort();
+    g_hmac_unref(h);
     return sig;
 }
 
@@ -103,7 +113,8 @@ webhook_deliver(const struct config *cfg, struct db *db, const char *key, size_t
     for (int i = 0; i < PQntuples(r) && rc == 0; i++) {
         const char *id = PQgetvalue(r, i, 0), *order = PQgetvalue(r, i, 1);
         char *body = webhook_body(r, i);
-        char *sig = webhook_signature(key, key_len, body, strlen(body));
+        /* Signed now, at each attempt: a retry carries a fresh timestamp. */
+        char *sig = webhook_signature(key, key_len, (long long)time(NULL), body, strlen(body));
         char h_event[64], *h_sig = NULL;
         snprintf(h_event, sizeof h_event, "X-Storypress-Event: %s", id);
         if (asprintf(&h_sig, "X-Storypress-Signature: %s", sig) < 0)

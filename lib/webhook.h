@@ -1,6 +1,6 @@
 /*
  * webhook.h — progress for the shop: each transition POSTed as JSON to a
- * configured URL, signed with HMAC-SHA256 over the raw body.
+ * configured URL, signed with HMAC-SHA256 over a timestamp and the raw body.
  *
  * order_events is the outbox: the sender reads events after its cursor
  * (table webhook_cursor), posts them in order, and advances the cursor on a
@@ -10,10 +10,16 @@
  * The request:  POST <webhook_url>
  *   Content-Type: application/json
  *   X-Storypress-Event: <event id>         (the same on a repeated delivery)
- *   X-Storypress-Signature: sha256=<hex HMAC-SHA256(key, body)>
+ *   X-Storypress-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>
  *   {"event_id":…, "order_id":…, "state":…, "from":…, "at":…, "detail":{…}}
  *   and "event": "proof_ready" when the order entered proof/ (detail.proof:
  *   the previews' files, and their URLs when published).
+ *
+ * t is the time of this attempt (a retry is signed anew).  A receiver
+ * computes the HMAC over the header's t, a dot and the raw body, compares
+ * in constant time, and refuses a t more than a few minutes from its clock:
+ * a request recorded on the way cannot be replayed later (docs/operations.md
+ * has a verification example).
  */
 #ifndef STORYPRESS_WEBHOOK_H
 #define STORYPRESS_WEBHOOK_H
@@ -24,8 +30,10 @@
 #include "db.h"
 #include "err.h"
 
-/* "sha256=<64 hex digits>" for body under key (fresh string). */
-char *webhook_signature(const char *key, size_t key_len, const char *body, size_t len);
+/* "t=<t>,v1=<64 hex digits>": the signature of body at time t under key
+ * (fresh string). */
+char *webhook_signature(const char *key, size_t key_len, long long t, const char *body,
+                        size_t len);
 
 /* Delivers every event after the cursor, in order.  A transient failure
  * (no answer, 408, 429, 5xx) stops the round: the caller waits and calls

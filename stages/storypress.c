@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "host.h"
+#include "harden.h"
 #include "log.h"
 #include "tool.h"
 
@@ -480,6 +481,8 @@ main(int argc, char **argv)
     if (!t.cfgpath && access(STORYPRESS_SYSCONFDIR "/storypress.conf", R_OK) == 0)
         t.cfgpath = STORYPRESS_SYSCONFDIR "/storypress.conf";
     struct err e = {0};
+    if (harden_process(&e) < 0)
+        return tool_fail("%s", e.msg);
     t.cfg = config_load(t.cfgpath, &e);
     if (!t.cfg)
         return tool_fail("%s", e.msg);

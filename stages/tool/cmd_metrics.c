@@ -222,8 +222,12 @@ cmd_metrics(struct tool *t, int argc, char **argv)
         }
         if (!*name) {
             rc = tool_fail("metrics_file \"%s\" names a directory, not a file", out);
-        } else if (fsu_write_atomic(dir, name, buf, len, &e) < 0) {
-            rc = tool_fail("%s: %s", out, e.msg);
+        } else {
+            /* The collector, another user, reads it; it holds no customer
+             * data, so it need not keep the tool's umask (harden.h). */
+            umask(022);
+            if (fsu_write_atomic(dir, name, buf, len, &e) < 0)
+                rc = tool_fail("%s: %s", out, e.msg);
         }
         free(copy);
     }

@@ -37,7 +37,7 @@ openai_conf() {
   printf '%s\n' "$OPENAI_KEY" > "$TESTTMP/openai.key"
   chmod 600 "$TESTTMP/openai.key"
   write_conf "story_provider = openai" "art_provider = openai" \
-    "openai_base_url = http://127.0.0.1:$OPENAI_PORT/v1" \
+    "openai_base_url = http://127.0.0.1:$OPENAI_PORT/v1" "allow_insecure_http = yes" \
     "openai_api_key_file = $TESTTMP/openai.key" \
     "openai_connect_timeout = 2" "openai_timeout = 10" "openai_rpm = 100000" \
     "trim = 6x9" "max_attempts = 3" "$@"

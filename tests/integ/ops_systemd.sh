@@ -27,6 +27,7 @@ for s in $stages; do
 done
 [ -x "$BUILD/storypress" ] || fail "$BUILD/storypress is not built"
 ln -s "$BUILD/storypress" "$bin/storypress"
+ln -s "$SRCDIR/systemd/storypress-target-wait" "$libexec/storypress-target-wait"
 
 # As `make install` does: the stage template under each stage's name, the
 # default paths rewritten.
@@ -36,7 +37,8 @@ subst() {
 }
 for s in $stages; do subst "$SRCDIR/systemd/storypress-stage@.service" "$units/storypress-$s@.service"; done
 for f in storypress.target storypress-cleanup.service storypress-cleanup.timer \
-         storypress-metrics.service storypress-metrics.timer storypress-webhook.service; do
+         storypress-metrics.service storypress-metrics.timer storypress-webhook.service \
+         storypress-ready.service storypress-stopped.service; do
   subst "$SRCDIR/systemd/$f" "$units/$f"
 done
 
@@ -69,6 +71,24 @@ done
 grep -q "storypress-cleanup.timer" "$units/storypress.target" || fail "target lacks the cleanup timer"
 ok "storypress.target wants every stage, art twice"
 
+# Start and stop wait for the workers: the target is not ordered with them
+# (the default would be After=, and its stop would return first); the two
+# helpers are, one before it (start), one after it (stop); the workers are
+# PartOf= it, the webhook sender too.
+grep -q '^DefaultDependencies=no$' "$units/storypress.target" || fail "storypress.target keeps default ordering after its workers"
+grep -q '^Wants=storypress-ready.service storypress-stopped.service$' "$units/storypress.target" || fail "target does not want its two helpers"
+grep -q '^Before=storypress.target$' "$units/storypress-ready.service" || fail "storypress-ready is not ordered before the target"
+grep -q '^After=storypress.target$' "$units/storypress-stopped.service" || fail "storypress-stopped is not ordered after the target"
+for u in storypress-art@.service storypress-webhook.service; do
+  grep -q '^PartOf=storypress.target$' "$units/$u" || fail "$u is not PartOf=storypress.target"
+done
+# No core files (API keys), and a memory ceiling, in every long-running unit.
+for u in storypress-art@.service storypress-webhook.service storypress-cleanup.service storypress-metrics.service; do
+  grep -q '^LimitCORE=0$' "$units/$u" || fail "$u: no LimitCORE=0"
+  grep -Eq '^MemoryMax=[0-9]+[KMG]$' "$units/$u" || fail "$u: no MemoryMax="
+done
+ok "target ordering through its helpers; LimitCORE=0 and MemoryMax= in every service"
+
 # sysusers.d and tmpfiles.d, applied to an empty root.
 root=$TESTTMP/root
 mkdir -p "$root/etc"
@@ -81,12 +101,18 @@ systemd-tmpfiles --root="$root" --create "$SRCDIR/systemd/storypress.tmpfiles" |
   fail "systemd-tmpfiles refused storypress.tmpfiles"
 uid=$(awk -F: '$1 == "storypress" {print $3}' "$root/etc/passwd")
 dgid=$(awk -F: '$1 == "storypress-drop" {print $3}' "$root/etc/group")
-for d in "710 ." "3770 tmp" "3770 incoming"; do
+gid=$(awk -F: '$1 == "storypress" {print $3}' "$root/etc/group")
+for d in "710 . $dgid" "3770 tmp $dgid" "3770 incoming $dgid" "750 incoming/.work $gid" \
+         "750 story $gid" "750 art $gid" "750 pdf $gid" "750 print $gid" "750 hold $gid" \
+         "750 done $gid" "750 failed $gid" "750 rejected $gid"; do
   set -- $d
   got=$(stat -c '%a %u %g' "$root/var/spool/storypress/$2")
-  [ "$got" = "$1 $uid $dgid" ] || fail "spool $2: got mode/uid/gid $got, want $1 $uid $dgid"
+  [ "$got" = "$1 $uid $3" ] || fail "spool $2: got mode/uid/gid $got, want $1 $uid $3"
 done
-ok "sysusers and tmpfiles: storypress, storypress-drop, spool 0710, tmp/ and incoming/ 3770"
+# The drop group reaches tmp/ and incoming/ only.
+others=$(find "$root/var/spool/storypress" -mindepth 1 -group "$dgid" ! -path '*/tmp' ! -path '*/incoming')
+[ -z "$others" ] || fail "the drop group owns more than tmp/ and incoming/: $others"
+ok "sysusers and tmpfiles: spool 0710 to storypress-drop, tmp/ and incoming/ 3770, the rest 0750 storypress"
 
 # The sandbox's exposure figure.
 if ! out=$(systemd-analyze security --offline=yes "$units/storypress-art@.service" 2>&1); then
@@ -101,7 +127,8 @@ echo "$line"
 exposure=$(echo "$line" | sed -E 's/.*: ([0-9]+\.[0-9]+).*/\1/')
 awk -v x="$exposure" 'BEGIN { exit !(x <= 2.0) }' || fail "exposure $exposure is above 2.0"
 ok "stage unit exposure $exposure (at most 2.0)"
-for f in storypress-cleanup.service storypress-metrics.service storypress-webhook.service; do
+for f in storypress-cleanup.service storypress-metrics.service storypress-webhook.service \
+         storypress-ready.service storypress-stopped.service; do
   out=$(systemd-analyze security --offline=yes "$units/$f" 2>&1) || true
   line=$(grep 'Overall exposure level' <<<"$out") || fail "$f: no exposure figure"
   echo "$line"

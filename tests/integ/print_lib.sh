@@ -138,7 +138,7 @@ lulu_conf() {
   printf 'test-key\n' >"$TESTTMP/lulu_key"
   printf 'test-secret\n' >"$TESTTMP/lulu_secret"
   mkdir -p "$TESTTMP/publish"
-  write_conf "print_provider = lulu" "lulu_api_url = $LULU_URL" \
+  write_conf "print_provider = lulu" "lulu_api_url = $LULU_URL" "allow_insecure_http = yes" \
     "lulu_client_key_file = $TESTTMP/lulu_key" \
     "lulu_client_secret_file = $TESTTMP/lulu_secret" \
     "lulu_contact_email = books@shop.example" \

@@ -10,7 +10,7 @@ log=$TESTTMP/received.jsonl; : > "$log"
 coproc RECV { exec python3 "$SRCDIR/tests/fakes/webhook_receiver.py" "$TESTTMP/key" "$log" --timeout 120; }
 read -r port <&"${RECV[0]}"
 trap 'kill $RECV_PID 2>/dev/null || true' EXIT
-write_conf "webhook_url = http://127.0.0.1:$port/hook" "webhook_secret_file = $TESTTMP/key" \
+write_conf "webhook_url = http://127.0.0.1:$port/hook" "allow_insecure_http = yes" "webhook_secret_file = $TESTTMP/key" \
   "proof_dpi = 40"
 tool=$BUILD/storypress
 "$tool" migrate >/dev/null

@@ -50,6 +50,7 @@ lulu_poll_interval = 2
 lulu_timeout = 3
 publish = s3
 s3_endpoint = $S3_URL
+allow_insecure_http = yes
 s3_bucket = books
 s3_access_key = AKADOPT
 s3_secret_key_file = $TESTTMP/s3.secret

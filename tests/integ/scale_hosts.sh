@@ -87,6 +87,7 @@ lulu_max_in_flight = 4
 lulu_timeout = 10
 publish = s3
 s3_endpoint = $S3_URL
+allow_insecure_http = yes
 s3_region = eu-test-1
 s3_bucket = books
 s3_access_key = AKSCALE

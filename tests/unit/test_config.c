@@ -202,6 +202,43 @@ test_errors(void **unused)
     config_free(c);
 }
 
+/* http:// is refused for every URL that carries a secret, naming the key,
+ * unless allow_insecure_http says so; https:// and other keys are left. */
+static void
+test_insecure_url(void **unused)
+{
+    (void)unused;
+    expect_error("http1.conf", "openai_base_url = http://api.example/v1\n", "openai_base_url",
+                 "http://api.example/v1", "allow_insecure_http", NULL);
+    expect_error("http2.conf", "lulu_api_url = HTTP://lulu.example\n", "lulu_api_url", NULL);
+    expect_error("http3.conf", "webhook_url = http://shop.example/hook\n", "webhook_url", NULL);
+    expect_error("http4.conf", "allow_insecure_http = no\nwebhook_url = http://s/h\n",
+                 "webhook_url", NULL);
+    /* The environment counts too. */
+    struct err e = {0};
+    assert_int_equal(setenv("STORYPRESS_LULU_API_URL", "http://127.0.0.1:9/", 1), 0);
+    assert_null(config_load(NULL, &e));
+    assert_non_null(strstr(e.msg, "lulu_api_url"));
+    /* Said explicitly: accepted, wherever in the file. */
+    char *path = write_file("http-ok.conf", "openai_base_url = http://127.0.0.1:1/v1\n"
+                                            "webhook_url = http://127.0.0.1:2/hook\n"
+                                            "allow_insecure_http = yes\n");
+    struct config *c = config_load(path, &e);
+    if (!c)
+        fail_msg("config_load: %s", e.msg);
+    assert_string_equal(config_str(c, "lulu_api_url"), "http://127.0.0.1:9/");
+    config_free(c);
+    clean_env();
+    free(path);
+    path = write_file("https.conf", "openai_base_url = https://api.example/v1\n"
+                                    "lulu_publish_url = http://files.example/books\n");
+    c = config_load(path, &e);
+    if (!c)
+        fail_msg("config_load: %s", e.msg);
+    config_free(c);
+    free(path);
+}
+
 static void
 test_env_override(void **unused)
 {
@@ -369,6 +406,7 @@ main(void)
         cmocka_unit_test_setup(test_file, setup),
         cmocka_unit_test_setup(test_errors, setup),
         cmocka_unit_test_setup(test_env_override, setup),
+        cmocka_unit_test_setup(test_insecure_url, setup),
         cmocka_unit_test_setup(test_secret, setup),
         cmocka_unit_test_setup(test_undeclared_key_aborts, setup),
         cmocka_unit_test_setup(test_dump, setup),
