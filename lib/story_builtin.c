@@ -360,7 +360,8 @@ story_book_init(struct story_book *b, const json_t *order, const struct story_fo
 /* --- text --------------------------------------------------------------- */
 
 /* Appends the template of a unit for a band: a string; an array of
- * alternatives; or {"s": …, "m": …, "x": …, "o": …} where the youngest read
+ * alternatives; {"parts": [unit, …]}, one pick of each joined; or
+ * {"s": …, "m": …, "x": …, "o": …} where the youngest read
  * "s", the middle band "m", the 7–9s "m" followed by "x", and the 10–12s
  * "o" when the unit has one (else what the 7–9s read). */
 static int
@@ -376,6 +377,22 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         if (n == 0)
             return err_set(e, ERR_PERMANENT, "empty list of alternatives");
         return story_unit(b, band, json_array_get(unit, story_rng_below(r, n)), r, out, e);
+    }
+    if (json_is_object(unit) && json_object_get(unit, "parts")) {
+        /* {"parts": [a, b, c]}: one pick of each, joined — an opening clause
+         * × an action × a detail, so that three lists of three make 27
+         * sentences rather than 9. Each part is a unit of its own (a string,
+         * alternatives, or by band). */
+        const json_t *parts = json_object_get(unit, "parts");
+        size_t i;
+        json_t *part;
+        if (!json_is_array(parts) || json_array_size(parts) == 0)
+            return err_set(e, ERR_PERMANENT, "parts: not a list of units");
+        json_array_foreach(parts, i, part) {
+            if (story_unit(b, band, part, r, out, e) < 0)
+                return -1;
+        }
+        return 0;
     }
     if (json_is_object(unit)) {
         /* The oldest read their own text where there is one ("o"), else
@@ -1191,11 +1208,51 @@ struct story_lint {
     void *arg;
 };
 
+static int story_lint_walk(struct story_lint *l, const json_t *node, GString *where,
+                           struct err *e);
+
+/* {"parts": …}: every whole sentence the parts can make is linted (a part
+ * alone is no sentence: agreement and typography are read across them).
+ * Parts of parts, or by band, are walked one by one instead. */
+static int
+story_lint_parts(struct story_lint *l, const json_t *parts, size_t i, GString *tmpl,
+                 GString *where, struct err *e)
+{
+    if (i == json_array_size(parts)) {
+        char *t = story_render(l->b, l->b->lang, l->b->vars, tmpl->str, e);
+        if (!t)
+            return err_prefix(e, "data/story/%s.json: %s", l->b->language, where->str);
+        l->fn(l->arg, where->str, l->b->pronoun, t);
+        g_free(t);
+        return 0;
+    }
+    const json_t *part = json_array_get(parts, i);
+    size_t mark = tmpl->len, n = json_is_array(part) ? json_array_size(part) : 1;
+    for (size_t k = 0; k < n; k++) {
+        const json_t *x = json_is_array(part) ? json_array_get(part, k) : part;
+        if (!json_is_string(x))
+            return err_set(e, ERR_PERMANENT, "data/story/%s.json: %s: parts: %s",
+                           l->b->language, where->str, "a part is a string or a list of strings");
+        g_string_append(tmpl, json_string_value(x));
+        int rc = story_lint_parts(l, parts, i + 1, tmpl, where, e);
+        g_string_truncate(tmpl, mark);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 story_lint_walk(struct story_lint *l, const json_t *node, GString *where, struct err *e)
 {
     size_t mark = where->len;
     int rc = 0;
+    if (json_is_object(node) && json_is_array(json_object_get(node, "parts"))) {
+        GString *tmpl = g_string_new(NULL);
+        rc = story_lint_parts(l, json_object_get(node, "parts"), 0, tmpl, where, e);
+        g_string_free(tmpl, TRUE);
+        return rc;
+    }
     if (json_is_string(node)) {
         char *t = story_render(l->b, l->b->lang, l->b->vars, json_string_value(node), e);
         if (!t)

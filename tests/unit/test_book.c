@@ -222,9 +222,13 @@ count_figures(struct figures *f, const json_t *story, const json_t *order, int l
     json_array_foreach(json_object_get(story, "pages"), i, pg)
     {
         const char *t = json_string_value(json_object_get(pg, "text"));
+        int here = 0;
         f->pages++;
         for (const char *p = strstr(t, name); p; p = strstr(p + 1, name))
-            f->names++;
+            here++;
+        f->names += here;
+        if (getenv("BOOK_SHARED") && here > 1)
+            printf("# names %d: %s\n", here, t);
         char **ss = g_regex_split_simple("(?<=[.!?…»”])\\s+", t, 0, 0);
         for (char **s = ss; *s; s++) {
             if (!**s || g_hash_table_contains(mine, *s))
@@ -312,6 +316,9 @@ test_every_named_thing_is_drawn(void **state)
                 double share = (double)GPOINTER_TO_INT(v) / f.books[l][t];
                 worst = share > worst ? share : worst;
                 over += share > 0.1 && GPOINTER_TO_INT(v) > 1;
+                if (getenv("BOOK_SHARED") && share > 0.1 && GPOINTER_TO_INT(v) > 1)
+                    printf("# shared %s/%s %d/%d: %s\n", l ? "fr" : "en", vocab_themes[t],
+                           GPOINTER_TO_INT(v), f.books[l][t], (const char *)k);
             }
             g_hash_table_destroy(f.seen[l][t]);
         }
