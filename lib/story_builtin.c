@@ -518,7 +518,7 @@ story_word_before_in(const char *t, size_t at, const json_t *list)
  * (name_again in <lang>.json).  Other mentions (a vocative, "said Maya")
  * keep the name. */
 static void
-story_name_again(const struct story_book *b, GString *t)
+story_name_again(const struct story_book *b, GString *t, int named_before)
 {
     const json_t *again = json_object_get(b->lang, "name_again");
     const char *subject = json_string_value(json_object_get(again, "subject"));
@@ -528,7 +528,7 @@ story_name_again(const struct story_book *b, GString *t)
     const char *object_lc = json_string_value(json_object_get(again, "object_lc"));
     if (!subject)
         return;
-    int seen = 0;
+    int seen = named_before;
     for (size_t i = 0; i < t->len; i++) {
         int cap = strncmp(t->str + i, "{Name}", 6) == 0;
         if (!cap && strncmp(t->str + i, "{name}", 6) != 0)
@@ -574,7 +574,7 @@ story_name_again(const struct story_book *b, GString *t)
  * falls back to the middle band's. */
 static char *
 story_page_text(const struct story_book *b, const char *beat, const char *kind,
-                const json_t *unit, long page, struct err *e)
+                const json_t *unit, long page, int named_before, struct err *e)
 {
     char bands[2] = {b->band, b->band == 'b' || b->band == 'o' ? 'm' : 0};
     const char *refrain = json_string_value(
@@ -610,7 +610,14 @@ story_page_text(const struct story_book *b, const char *beat, const char *kind,
             g_string_append_c(tmpl, ' ');
             g_string_append(tmpl, story_pick_str(ref, &r));
         }
-        story_name_again(b, tmpl);
+        /* A page that goes on with the moment of the page before, when
+         * that one named the child ("continues" in common.json: the try after the problem,
+         * the friend joining after the meeting) says "she" from its first
+         * sentence, as a writer turning the page would. Not for a plural
+         * "they", which the child and the helper share on those pages. */
+        const json_t *cont = json_object_get(
+            json_object_get(json_object_get(b->common, "beats"), kind), "continues");
+        story_name_again(b, tmpl, json_is_true(cont) && named_before && b->g != STORY_N);
         char *text = story_render(b, b->lang, b->vars, tmpl->str, e);
         g_string_free(tmpl, TRUE);
         if (!text) {
@@ -1106,6 +1113,7 @@ story_pages(const struct story_book *b, struct err *e)
         return NULL;
     }
     json_t *pages = json_array();
+    int named = 0; /* the page before says the child's name */
     for (long p = 0; p < b->pages; p++) {
         const char *beat = json_string_value(json_array_get(plan, (size_t)p));
         if (!beat) {
@@ -1138,7 +1146,7 @@ story_pages(const struct story_book *b, struct err *e)
             json_decref(pages);
             return NULL;
         }
-        char *text = story_page_text(b, beat, kind, unit, p + 1, e);
+        char *text = story_page_text(b, beat, kind, unit, p + 1, named, e);
         json_t *scene = text ? story_scene(b, beat, kind, cbeat, cobst, p + 1, text, e) : NULL;
         if (!scene) {
             g_free(text);
@@ -1146,6 +1154,7 @@ story_pages(const struct story_book *b, struct err *e)
             return NULL;
         }
         json_array_append_new(pages, json_pack("{s:s, s:o}", "text", text, "scene", scene));
+        named = strstr(text, b->name) != NULL;
         g_free(text);
     }
     return pages;

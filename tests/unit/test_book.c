@@ -302,7 +302,8 @@ test_every_named_thing_is_drawn(void **state)
         json_decref(story);
         json_decref(order);
     }
-    /* The figures of docs/art.md (measured, not asserted: see there). */
+    /* The figures of docs/art.md. BOOK_SHARED=1 lists the shared sentences
+     * and the pages that name the child more than once. */
     double worst = 0;
     int over = 0;
     for (int l = 0; l < 2; l++)
@@ -326,6 +327,12 @@ test_every_named_thing_is_drawn(void **state)
            "10%% "
            "of the books of their theme and language (the most shared: %.0f%%)\n",
            BOOKS, (double)f.names / (double)f.pages, over, worst * 100);
+    /* A writer names the child and then says "she": at most once a page
+     * on average (issue 14). The sentences shared between books are
+     * measured above but not yet asserted: see docs/art.md. */
+    if (f.names > f.pages)
+        fail_msg("the child's name %ld times in %ld pages: more than once a page", f.names,
+                 f.pages);
 }
 
 /* The same order, the same book: the story's bytes and a picture's pixels. */
