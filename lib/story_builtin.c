@@ -1108,6 +1108,13 @@ story_pages(const struct story_book *b, struct err *e)
     char key[16];
     snprintf(key, sizeof key, "%ld", b->pages);
     const json_t *plan = json_object_get(json_object_get(b->common, "plans"), key);
+    /* Several plots for a size (a list of plans: the child sets out on a
+     * wish, a friend comes asking for help…): one drawn from the seed. */
+    if (json_is_array(json_array_get(plan, 0))) {
+        struct story_rng r;
+        story_rng_init(&r, b->seed, "plot", b->pages);
+        plan = json_array_get(plan, story_rng_below(&r, json_array_size(plan)));
+    }
     if ((long)json_array_size(plan) != b->pages) {
         err_set(e, ERR_PERMANENT, "book.pages: no plan for %ld pages", b->pages);
         return NULL;
