@@ -229,7 +229,11 @@ count_figures(struct figures *f, const json_t *story, const json_t *order, int l
         f->names += here;
         if (getenv("BOOK_SHARED") && here > 1)
             printf("# names %d: %s\n", here, t);
-        char **ss = g_regex_split_simple("(?<=[.!?…»”])\\s+", t, 0, 0);
+        /* A sentence ends at . ! ? or … (and the closing quote after
+         * it) where the next begins with a capital, a quote or a dash:
+         * “Hello,” she said. is one sentence, not two. */
+        char **ss = g_regex_split_simple(
+            "(?<=[.!?…]|[.!?…][”»]|[.!?…]\\x{00A0}»)\\s+(?=[\\p{Lu}“«—])", t, 0, 0);
         for (char **s = ss; *s; s++) {
             if (!**s || g_hash_table_contains(mine, *s))
                 continue;
