@@ -360,7 +360,8 @@ story_book_init(struct story_book *b, const json_t *order, const struct story_fo
 /* --- text --------------------------------------------------------------- */
 
 /* Appends the template of a unit for a band: a string; an array of
- * alternatives; or {"s": …, "m": …, "x": …, "o": …} where the youngest read
+ * alternatives; {"parts": [unit, …]}, one pick of each joined; or
+ * {"s": …, "m": …, "x": …, "o": …} where the youngest read
  * "s", the middle band "m", the 7–9s "m" followed by "x", and the 10–12s
  * "o" when the unit has one (else what the 7–9s read). */
 static int
@@ -376,6 +377,22 @@ story_unit(const struct story_book *b, char band, const json_t *unit, struct sto
         if (n == 0)
             return err_set(e, ERR_PERMANENT, "empty list of alternatives");
         return story_unit(b, band, json_array_get(unit, story_rng_below(r, n)), r, out, e);
+    }
+    if (json_is_object(unit) && json_object_get(unit, "parts")) {
+        /* {"parts": [a, b, c]}: one pick of each, joined — an opening clause
+         * × an action × a detail, so that three lists of three make 27
+         * sentences rather than 9. Each part is a unit of its own (a string,
+         * alternatives, or by band). */
+        const json_t *parts = json_object_get(unit, "parts");
+        size_t i;
+        json_t *part;
+        if (!json_is_array(parts) || json_array_size(parts) == 0)
+            return err_set(e, ERR_PERMANENT, "parts: not a list of units");
+        json_array_foreach(parts, i, part) {
+            if (story_unit(b, band, part, r, out, e) < 0)
+                return -1;
+        }
+        return 0;
     }
     if (json_is_object(unit)) {
         /* The oldest read their own text where there is one ("o"), else
@@ -501,7 +518,7 @@ story_word_before_in(const char *t, size_t at, const json_t *list)
  * (name_again in <lang>.json).  Other mentions (a vocative, "said Maya")
  * keep the name. */
 static void
-story_name_again(const struct story_book *b, GString *t)
+story_name_again(const struct story_book *b, GString *t, int named_before)
 {
     const json_t *again = json_object_get(b->lang, "name_again");
     const char *subject = json_string_value(json_object_get(again, "subject"));
@@ -511,7 +528,7 @@ story_name_again(const struct story_book *b, GString *t)
     const char *object_lc = json_string_value(json_object_get(again, "object_lc"));
     if (!subject)
         return;
-    int seen = 0;
+    int seen = named_before;
     for (size_t i = 0; i < t->len; i++) {
         int cap = strncmp(t->str + i, "{Name}", 6) == 0;
         if (!cap && strncmp(t->str + i, "{name}", 6) != 0)
@@ -557,7 +574,7 @@ story_name_again(const struct story_book *b, GString *t)
  * falls back to the middle band's. */
 static char *
 story_page_text(const struct story_book *b, const char *beat, const char *kind,
-                const json_t *unit, long page, struct err *e)
+                const json_t *unit, long page, int named_before, struct err *e)
 {
     char bands[2] = {b->band, b->band == 'b' || b->band == 'o' ? 'm' : 0};
     const char *refrain = json_string_value(
@@ -593,7 +610,14 @@ story_page_text(const struct story_book *b, const char *beat, const char *kind,
             g_string_append_c(tmpl, ' ');
             g_string_append(tmpl, story_pick_str(ref, &r));
         }
-        story_name_again(b, tmpl);
+        /* A page that goes on with the moment of the page before, when
+         * that one named the child ("continues" in common.json: the try after the problem,
+         * the friend joining after the meeting) says "she" from its first
+         * sentence, as a writer turning the page would. Not for a plural
+         * "they", which the child and the helper share on those pages. */
+        const json_t *cont = json_object_get(
+            json_object_get(json_object_get(b->common, "beats"), kind), "continues");
+        story_name_again(b, tmpl, json_is_true(cont) && named_before && b->g != STORY_N);
         char *text = story_render(b, b->lang, b->vars, tmpl->str, e);
         g_string_free(tmpl, TRUE);
         if (!text) {
@@ -1084,11 +1108,19 @@ story_pages(const struct story_book *b, struct err *e)
     char key[16];
     snprintf(key, sizeof key, "%ld", b->pages);
     const json_t *plan = json_object_get(json_object_get(b->common, "plans"), key);
+    /* Several plots for a size (a list of plans: the child sets out on a
+     * wish, a friend comes asking for help…): one drawn from the seed. */
+    if (json_is_array(json_array_get(plan, 0))) {
+        struct story_rng r;
+        story_rng_init(&r, b->seed, "plot", b->pages);
+        plan = json_array_get(plan, story_rng_below(&r, json_array_size(plan)));
+    }
     if ((long)json_array_size(plan) != b->pages) {
         err_set(e, ERR_PERMANENT, "book.pages: no plan for %ld pages", b->pages);
         return NULL;
     }
     json_t *pages = json_array();
+    int named = 0; /* the page before says the child's name */
     for (long p = 0; p < b->pages; p++) {
         const char *beat = json_string_value(json_array_get(plan, (size_t)p));
         if (!beat) {
@@ -1121,7 +1153,7 @@ story_pages(const struct story_book *b, struct err *e)
             json_decref(pages);
             return NULL;
         }
-        char *text = story_page_text(b, beat, kind, unit, p + 1, e);
+        char *text = story_page_text(b, beat, kind, unit, p + 1, named, e);
         json_t *scene = text ? story_scene(b, beat, kind, cbeat, cobst, p + 1, text, e) : NULL;
         if (!scene) {
             g_free(text);
@@ -1129,6 +1161,7 @@ story_pages(const struct story_book *b, struct err *e)
             return NULL;
         }
         json_array_append_new(pages, json_pack("{s:s, s:o}", "text", text, "scene", scene));
+        named = strstr(text, b->name) != NULL;
         g_free(text);
     }
     return pages;
@@ -1191,11 +1224,51 @@ struct story_lint {
     void *arg;
 };
 
+static int story_lint_walk(struct story_lint *l, const json_t *node, GString *where,
+                           struct err *e);
+
+/* {"parts": …}: every whole sentence the parts can make is linted (a part
+ * alone is no sentence: agreement and typography are read across them).
+ * Parts of parts, or by band, are walked one by one instead. */
+static int
+story_lint_parts(struct story_lint *l, const json_t *parts, size_t i, GString *tmpl,
+                 GString *where, struct err *e)
+{
+    if (i == json_array_size(parts)) {
+        char *t = story_render(l->b, l->b->lang, l->b->vars, tmpl->str, e);
+        if (!t)
+            return err_prefix(e, "data/story/%s.json: %s", l->b->language, where->str);
+        l->fn(l->arg, where->str, l->b->pronoun, t);
+        g_free(t);
+        return 0;
+    }
+    const json_t *part = json_array_get(parts, i);
+    size_t mark = tmpl->len, n = json_is_array(part) ? json_array_size(part) : 1;
+    for (size_t k = 0; k < n; k++) {
+        const json_t *x = json_is_array(part) ? json_array_get(part, k) : part;
+        if (!json_is_string(x))
+            return err_set(e, ERR_PERMANENT, "data/story/%s.json: %s: parts: %s",
+                           l->b->language, where->str, "a part is a string or a list of strings");
+        g_string_append(tmpl, json_string_value(x));
+        int rc = story_lint_parts(l, parts, i + 1, tmpl, where, e);
+        g_string_truncate(tmpl, mark);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int
 story_lint_walk(struct story_lint *l, const json_t *node, GString *where, struct err *e)
 {
     size_t mark = where->len;
     int rc = 0;
+    if (json_is_object(node) && json_is_array(json_object_get(node, "parts"))) {
+        GString *tmpl = g_string_new(NULL);
+        rc = story_lint_parts(l, json_object_get(node, "parts"), 0, tmpl, where, e);
+        g_string_free(tmpl, TRUE);
+        return rc;
+    }
     if (json_is_string(node)) {
         char *t = story_render(l->b, l->b->lang, l->b->vars, json_string_value(node), e);
         if (!t)

@@ -222,10 +222,18 @@ count_figures(struct figures *f, const json_t *story, const json_t *order, int l
     json_array_foreach(json_object_get(story, "pages"), i, pg)
     {
         const char *t = json_string_value(json_object_get(pg, "text"));
+        int here = 0;
         f->pages++;
         for (const char *p = strstr(t, name); p; p = strstr(p + 1, name))
-            f->names++;
-        char **ss = g_regex_split_simple("(?<=[.!?…»”])\\s+", t, 0, 0);
+            here++;
+        f->names += here;
+        if (getenv("BOOK_SHARED") && here > 1)
+            printf("# names %d: %s\n", here, t);
+        /* A sentence ends at . ! ? or … (and the closing quote after
+         * it) where the next begins with a capital, a quote or a dash:
+         * “Hello,” she said. is one sentence, not two. */
+        char **ss = g_regex_split_simple(
+            "(?<=[.!?…]|[.!?…][”»]|[.!?…]\\x{00A0}»)\\s+(?=[\\p{Lu}“«—])", t, 0, 0);
         for (char **s = ss; *s; s++) {
             if (!**s || g_hash_table_contains(mine, *s))
                 continue;
@@ -298,7 +306,8 @@ test_every_named_thing_is_drawn(void **state)
         json_decref(story);
         json_decref(order);
     }
-    /* The figures of docs/art.md (measured, not asserted: see there). */
+    /* The figures of docs/art.md. BOOK_SHARED=1 lists the shared sentences
+     * and the pages that name the child more than once. */
     double worst = 0;
     int over = 0;
     for (int l = 0; l < 2; l++)
@@ -312,6 +321,9 @@ test_every_named_thing_is_drawn(void **state)
                 double share = (double)GPOINTER_TO_INT(v) / f.books[l][t];
                 worst = share > worst ? share : worst;
                 over += share > 0.1 && GPOINTER_TO_INT(v) > 1;
+                if (getenv("BOOK_SHARED") && share > 0.1 && GPOINTER_TO_INT(v) > 1)
+                    printf("# shared %s/%s %d/%d: %s\n", l ? "fr" : "en", vocab_themes[t],
+                           GPOINTER_TO_INT(v), f.books[l][t], (const char *)k);
             }
             g_hash_table_destroy(f.seen[l][t]);
         }
@@ -319,6 +331,12 @@ test_every_named_thing_is_drawn(void **state)
            "10%% "
            "of the books of their theme and language (the most shared: %.0f%%)\n",
            BOOKS, (double)f.names / (double)f.pages, over, worst * 100);
+    /* A writer names the child and then says "she": at most once a page
+     * on average (issue 14). The sentences shared between books are
+     * measured above but not yet asserted: see docs/art.md. */
+    if (f.names > f.pages)
+        fail_msg("the child's name %ld times in %ld pages: more than once a page", f.names,
+                 f.pages);
 }
 
 /* The same order, the same book: the story's bytes and a picture's pixels. */
