@@ -6,6 +6,7 @@
 # (STORYPRESS_STRESS=1: 3,000.)  And `submit -c CONF FILE` takes -c as the
 # option it is, not the configuration file as an order.
 . "$SRCDIR/tests/lib/common.sh"
+plain_only "1,000 submits are a load test; submit runs on the sanitizer build in intake_submit_user and hostile_corpus"
 write_conf
 tool=$BUILD/storypress
 "$tool" migrate >/dev/null

@@ -9,6 +9,7 @@
 # a SIGTERM in the middle of a batch puts every order back with no attempt
 # counted, and the next pass pays only for the pictures still missing.
 . "$SRCDIR/tests/lib/common.sh"
+plain_only "a throughput run of 200 pictures; the remote art code runs on the sanitizer build in openai_art, openai_hostile and openai_moderation"
 . "$SRCDIR/tests/integ/openai_lib.sh"
 
 openai_start

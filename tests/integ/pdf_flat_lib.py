@@ -59,8 +59,11 @@ def ring(img, cx, cy, r):
     """Pixels around the ring that are not the ground; the ground is the
     colour most of the ring's surroundings have."""
     pts = []
-    for k in range(720):
-        a = 2 * math.pi * k / 720
+    # Samples half a pixel apart on each circle, so a thin line across the
+    # ring, at any angle, meets some of them.
+    n = max(720, int(4 * math.pi * r * 1.1))
+    for k in range(n):
+        a = 2 * math.pi * k / n
         for f in (1.04, 1.055, 1.07, 1.085):
             x, y = int(round(cx + f * r * math.cos(a))), int(round(cy + f * r * math.sin(a)))
             pts.append((x, y, at(img, x, y)))
@@ -72,21 +75,23 @@ def ring(img, cx, cy, r):
 
 
 def backring(img, x):
-    """The round picture under the blurb, found up the column x from the
-    bottom: only ground until the ring's bottom, then the ring and the
-    picture (never the ground) up to the ring's top.  Searching from the
-    top instead would meet the blurb, whose anti-aliased text can come
-    within a few levels of the ground.  Returns the centre and the outer
-    radius."""
+    """The round picture under the blurb, found in the column x by its ring:
+    from the bottom, only ground up to the ring's bottom, whose colour (the
+    book's accent) is taken there; from the top, the first two pixels of
+    that colour are the ring's top (the blurb above is white and ink, the
+    ground pale).  Colours of the picture inside play no part: a pale
+    picture (snow, cloud) can come within a few levels of the ground.
+    Returns the centre and the outer radius."""
     w, h, _ = img
     ground = at(img, x, h - 3)
     y = h - 1
     while y > 0 and not far(at(img, x, y), ground, 6):
         y -= 1
     bottom = y
-    while y > 0 and far(at(img, x, y), ground, 6):
-        y -= 1
-    top = y + 1
+    ring = at(img, x, bottom - 1)
+    top = 0
+    while top < bottom and (far(at(img, x, top), ring, 24) or far(at(img, x, top + 1), ring, 24)):
+        top += 1
     return x, (top + bottom) / 2, (bottom - top) / 2
 
 
@@ -111,4 +116,5 @@ def main():
         sys.exit("usage: see the top of this file")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@
 # and the two pages of one redo changed together or not at all.  The next
 # decision sweeps what the killed redo left.
 . "$SRCDIR/tests/lib/common.sh"
+plain_only "a loop of SIGKILLs; redo runs on the sanitizer build in proof_e2e and proof_decisions"
 write_conf "proof_required = yes" "max_redos = 100" "proof_dpi = 30"
 tool=$BUILD/storypress
 "$tool" migrate >/dev/null

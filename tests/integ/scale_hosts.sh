@@ -17,6 +17,7 @@
 #     the objects deleted once Lulu needs them no more.
 # N orders per host: 4, or 30 (90 in all) under STORYPRESS_STRESS=1.
 . "$SRCDIR/tests/lib/common.sh"
+plain_only "three hosts' daemons under load; the limiter, S3 and adoption run on the sanitizer build in test_ratelimit, test_publish_s3 and scale_adopt"
 . "$SRCDIR/tests/integ/print_lib.sh"
 
 PER_HOST=4

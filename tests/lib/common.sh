@@ -22,6 +22,11 @@ write_conf() {
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# plain_only WHY: a load, throughput or kill-loop test runs on the plain
+# build only; on the sanitizer build (SAN set by tests/run) it is skipped
+# with WHY, so that make check stays short.  Its code paths are run on the
+# sanitizer build by the functional tests.
+plain_only() { [ -z "${SAN:-}" ] || { echo "skip: plain build only: $*"; exit 77; }; }
 ok() { echo "ok: $*"; }
 
 # wait_until SECONDS COMMAND...: polls every 0.1 s until COMMAND succeeds.
