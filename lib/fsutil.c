@@ -108,7 +108,7 @@ fsu_fsync_dir(const char *dir, struct err *e)
     return 0;
 }
 
-static int
+int
 fsu_write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;

@@ -23,6 +23,10 @@ int fsu_write_atomic(const char *dir, const char *name, const void *data, size_t
                      struct err *e);
 
 /* Same, relative to an open directory. */
+/* Writes all of data to fd, going on after EINTR and short writes;
+ * -1 with errno set. */
+int fsu_write_all(int fd, const void *data, size_t len);
+
 int fsu_write_atomic_at(int dirfd, const char *name, const void *data, size_t len,
                         struct err *e);
 

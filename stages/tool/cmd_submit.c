@@ -140,17 +140,8 @@ submit_write_tmp(int tmpfd, const char *name, const char *buf, size_t len, struc
     int fd = openat(tmpfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0)
         return err_errno(e, errno, "tmp/%s", name);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, buf + done, len - done);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            break;
-        done += (size_t)w;
-    }
-    if (done < len || fsync(fd) < 0) {
-        int saved = done < len && errno == 0 ? EIO : errno;
+    if (fsu_write_all(fd, buf, len) < 0 || fsync(fd) < 0) {
+        int saved = errno;
         close(fd);
         unlinkat(tmpfd, name, 0);
         return err_errno(e, saved, "tmp/%s", name);
