@@ -400,9 +400,33 @@ proof_find(struct spool *sp, const char *id, char **path, struct err *e)
                    state_name(s));
 }
 
-int
-proof_approve(struct spool *sp, struct db *db, const char *worker, const char *id,
-              const char *by, struct err *e)
+/* error.json of an order rejected at proof, in its folder. */
+static int
+proof_write_error(const char *path, const char *id, const char *worker, const char *why,
+                  struct err *e)
+{
+    char at[40];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *ej = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "order_id", id, "stage", "proof",
+                           "error", why, "attempts", 0, "worker", worker, "at", at);
+    char *text = json_dumps(ej, JSON_INDENT(2));
+    json_decref(ej);
+    if (!text)
+        abort();
+    int rc = fsu_write_atomic(path, "error.json", text, strlen(text), e);
+    free(text);
+    return rc;
+}
+
+/* A decision about the order id waiting in proof/, under the proof lock:
+ * approved (why NULL) it moves to print/; rejected it leaves error.json
+ * saying why, then moves to failed/. */
+static int
+proof_decide(struct spool *sp, struct db *db, const char *worker, const char *id,
+             const char *by, const char *why, struct err *e)
 {
     int fd = proof_lock(sp, e);
     if (fd < 0)
@@ -410,9 +434,13 @@ proof_approve(struct spool *sp, struct db *db, const char *worker, const char *i
     proof_sweep_locked(sp);
     char *path;
     int rc = proof_find(sp, id, &path, e);
+    if (rc == 0 && why)
+        rc = proof_write_error(path, id, worker, why, e);
     if (rc == 0) {
-        json_t *d = json_pack("{s:s, s:s}", "action", "approve", "by", by);
-        rc = transit_move(sp, db, worker, id, path, ST_PROOF, ST_PRINT, d, e);
+        json_t *d = why ? json_pack("{s:s, s:s, s:s}", "action", "reject", "by", by, "error", why)
+                        : json_pack("{s:s, s:s}", "action", "approve", "by", by);
+        rc = transit_move(sp, db, worker, id, path, ST_PROOF, why ? ST_FAILED : ST_PRINT, d,
+                          e);
         json_decref(d);
     }
     free(path);
@@ -421,43 +449,21 @@ proof_approve(struct spool *sp, struct db *db, const char *worker, const char *i
 }
 
 int
+proof_approve(struct spool *sp, struct db *db, const char *worker, const char *id,
+              const char *by, struct err *e)
+{
+    return proof_decide(sp, db, worker, id, by, NULL, e);
+}
+
+int
 proof_reject(struct spool *sp, struct db *db, const char *worker, const char *id,
              const char *by, const char *reason, struct err *e)
 {
-    int fd = proof_lock(sp, e);
-    if (fd < 0)
-        return -1;
-    proof_sweep_locked(sp);
-    char *path;
-    int rc = proof_find(sp, id, &path, e);
-    if (rc == 0) {
-        char at[40];
-        time_t now = time(NULL);
-        struct tm tm;
-        gmtime_r(&now, &tm);
-        strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
-        char *why = NULL;
-        if (asprintf(&why, "rejected at proof by %s: %s", by, reason) < 0)
-            abort();
-        json_t *ej =
-            json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "order_id", id, "stage", "proof",
-                      "error", why, "attempts", 0, "worker", worker, "at", at);
-        char *text = json_dumps(ej, JSON_INDENT(2));
-        json_decref(ej);
-        if (!text)
-            abort();
-        rc = fsu_write_atomic(path, "error.json", text, strlen(text), e);
-        free(text);
-        if (rc == 0) {
-            json_t *d =
-                json_pack("{s:s, s:s, s:s}", "action", "reject", "by", by, "error", why);
-            rc = transit_move(sp, db, worker, id, path, ST_PROOF, ST_FAILED, d, e);
-            json_decref(d);
-        }
-        free(why);
-    }
-    free(path);
-    close(fd);
+    char *why = NULL;
+    if (asprintf(&why, "rejected at proof by %s: %s", by, reason) < 0)
+        abort();
+    int rc = proof_decide(sp, db, worker, id, by, why, e);
+    free(why);
     return rc;
 }
 

@@ -51,12 +51,6 @@ proof_read_text(const char *file)
     return buf;
 }
 
-static char *
-proof_by(struct tool *t)
-{
-    return strdup(t->worker);
-}
-
 int
 cmd_approve(struct tool *t, int argc, char **argv)
 {
@@ -69,12 +63,10 @@ cmd_approve(struct tool *t, int argc, char **argv)
     int rc = 0;
     for (int i = 1; i < argc; i++) {
         struct err e = {0};
-        char *by = proof_by(t);
-        if (proof_approve(&t->sp, t->db, t->worker, argv[i], by, &e) < 0)
+        if (proof_approve(&t->sp, t->db, t->worker, argv[i], t->worker, &e) < 0)
             rc = tool_fail("%s: %s", argv[i], e.msg);
         else
             printf("%s: proof → print (approved)\n", argv[i]);
-        free(by);
     }
     return rc;
 }
