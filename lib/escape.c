@@ -75,9 +75,15 @@ esc_append(GString *out, const char *s, size_t len, size_t max, unsigned flags)
 char *
 esc_str(const char *s)
 {
+    return esc_cut(s, 0);
+}
+
+char *
+esc_cut(const char *s, size_t max)
+{
     GString *g = g_string_new(NULL);
     if (s)
-        esc_append(g, s, strlen(s), 0, 0);
+        esc_append(g, s, strlen(s), max, 0);
     char *r = strdup(g->str);
     g_string_free(g, TRUE);
     if (!r)

@@ -26,6 +26,10 @@ void esc_append(GString *out, const char *s, size_t len, size_t max, unsigned fl
  * (free()), never NULL. */
 char *esc_str(const char *s);
 
+/* The same, cut after max characters (0: all) with "... (N characters)":
+ * for a line of a listing, where "%.100s" could split a character. */
+char *esc_cut(const char *s, size_t max);
+
 /* 1 when s needs no escaping (esc_str(s) would equal s). */
 int esc_plain(const char *s);
 

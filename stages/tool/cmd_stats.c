@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "escape.h"
 #include "tool.h"
 
 static const char stats_days_sql[] =
@@ -273,8 +274,11 @@ cmd_stats(struct tool *t, int argc, char **argv)
         printf("%-32s %12.4f\n", label, per_book);
 
         printf("\nFAILURES BY REASON\n");
-        for (int i = 0; i < PQntuples(fails); i++)
-            printf("%7s  %.200s\n", PQgetvalue(fails, i, 1), PQgetvalue(fails, i, 0));
+        for (int i = 0; i < PQntuples(fails); i++) {
+            char *cut = esc_cut(PQgetvalue(fails, i, 0), 200);
+            printf("%7s  %s\n", PQgetvalue(fails, i, 1), cut);
+            free(cut);
+        }
         if (PQntuples(fails) == 0)
             printf("(none)\n");
 

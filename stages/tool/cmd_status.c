@@ -256,8 +256,11 @@ cmd_list(struct tool *t, int argc, char **argv)
                     printf("  attempts %d", attempts);
                 if (due)
                     printf("  retry in %s", tool_age(due, d, sizeof d));
-                if (last && st != ST_DONE)
-                    printf("  (%.100s)", last);
+                if (last && st != ST_DONE) {
+                    char *cut = esc_cut(last, 100);
+                    printf("  (%s)", cut);
+                    free(cut);
+                }
                 printf("\n");
             }
             free(shown);

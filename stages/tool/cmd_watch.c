@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "tool.h"
 
 #define WATCH_STAGES 5 /* incoming, story, art, pdf, print: passed on the way to done */
@@ -57,7 +58,9 @@ watch_print(const char *payload, const char *only, int tty)
     json_t *j = json_loads(payload, 0, &je);
     if (!j || !json_is_object(j)) {
         /* Not ours to judge: say it once, keep watching. */
-        fprintf(stderr, "storypress: watch: a notification that is not JSON: %.200s\n", payload);
+        char *cut = esc_cut(payload, 200);
+        fprintf(stderr, "storypress: watch: a notification that is not JSON: %s\n", cut);
+        free(cut);
         json_decref(j);
         return 0;
     }

@@ -83,6 +83,24 @@ test_quotes_and_cut(void **state)
     g_string_free(g, TRUE);
 }
 
+/* A listing's cut never splits a character: "%.5s" of "Zoë: échec"
+ * would end in the middle of the é's two bytes. */
+static void
+test_cut_whole_characters(void **state)
+{
+    (void)state;
+    char *c = esc_cut("Zoë: échec", 6);
+    assert_string_equal(c, "Zoë: é... (10 characters)");
+    assert_true(g_utf8_validate(c, -1, NULL));
+    free(c);
+    c = esc_cut("short", 100);
+    assert_string_equal(c, "short");
+    free(c);
+    c = esc_cut("line\nbreak", 0);
+    assert_string_equal(c, "line\\nbreak");
+    free(c);
+}
+
 int
 main(void)
 {
@@ -90,6 +108,7 @@ main(void)
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_distinct),
         cmocka_unit_test(test_quotes_and_cut),
+        cmocka_unit_test(test_cut_whole_characters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
