@@ -25,6 +25,7 @@
 #include "art.h"
 #include "fsutil.h"
 #include "geom.h"
+#include "glyphs.h"
 #include "log.h"
 #include "proof.h"
 #include "render.h"
@@ -693,6 +694,23 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db,
             e->kind = ERR_INVALID;
             goto out;
         }
+        /* Asked now, as the incoming stage asks of an order's fields: a
+         * character no font has would otherwise fail the book in pdf/,
+         * after its pictures were drawn again. */
+        struct glyphs *g = glyphs_open(config_str(cfg, "font"), e);
+        if (!g)
+            goto out;
+        char *missing = glyphs_missing(g, rq->text);
+        if (missing) {
+            err_set(e, ERR_INVALID,
+                    "text: cannot be printed: no installed font has a glyph for %s (the "
+                    "book's font is \"%s\", with fontconfig's fallbacks)",
+                    missing, glyphs_family(g));
+            free(missing);
+            glyphs_close(g);
+            goto out;
+        }
+        glyphs_close(g);
         char *text = json_dumps(story, JSON_INDENT(2));
         if (!text)
             abort();

@@ -93,6 +93,17 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert "purple owl"
 grep -q '^\.redo-' <<<"$(ls -a "$SPOOL/proof")" && fail "scratch left in proof/"
 ok "redo of page 3: one page's text changed, every picture byte for byte the same"
 
+# A redo whose text no font can print is refused at once, naming the
+# characters, and changes nothing (it would otherwise fail the book in pdf/).
+printf 'A dinosaur \xf0\x9f\xa6\x95 waved.\n' > "$TESTTMP/emoji.txt"
+sums "$d" > "$TESTTMP/art.mid"; cp "$d/story.json" "$TESTTMP/story.mid"
+out=$("$tool" redo P1 --page 4 --text "$TESTTMP/emoji.txt" 2>&1) && fail "an unprintable redo text was taken"
+grep -q "no installed font has a glyph for U+1F995" <<<"$out" || fail "the refusal does not name the character: $out"
+cmp -s "$d/story.json" "$TESTTMP/story.mid" || fail "a refused redo changed story.json"
+sums "$d" | diff - "$TESTTMP/art.mid" || fail "a refused redo changed a picture"
+[ "$(sql "SELECT count(*) FROM proof_redos WHERE order_id='P1'")" = 1 ] || fail "a refused redo was recorded"
+ok "a redo text no font can print is refused, naming U+1F995"
+
 # An art redo redraws only its page.
 "$tool" redo P1 --page 2 --art >/dev/null || fail "art redo"
 sums "$d" > "$TESTTMP/art.after"
