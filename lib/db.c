@@ -592,6 +592,38 @@ rollback:
 }
 
 int
+db_record_in_place(struct db *db, const char *order_id, enum state st, const char *worker,
+                   const json_t *detail, struct err *e)
+{
+    if (!state_stay_ok(st))
+        return err_set(e, ERR_PERMANENT, "%s: bug: an order does not stay in %s", order_id,
+                       state_name(st));
+    if (db_begin(db, e) < 0)
+        return -1;
+    const char *p[] = {order_id, state_name(st)};
+    PGresult *r = db_exec(db, e,
+                          "SELECT 1 FROM orders WHERE id = $1 AND state = $2 AND (host IS NULL"
+                          " OR host = current_setting('storypress.host')) FOR UPDATE",
+                          2, p);
+    if (!r)
+        goto rollback;
+    int found = PQntuples(r);
+    PQclear(r);
+    if (!found) {
+        err_set(e, ERR_PERMANENT, "%s: the database does not have it in %s on this host",
+                order_id, state_name(st));
+        goto rollback;
+    }
+    if (db_event(db, order_id, state_name(st), state_name(st), worker, detail, e) < 0 ||
+        db_commit(db, e) < 0)
+        goto rollback;
+    return 0;
+rollback:
+    db_rollback(db);
+    return -1;
+}
+
+int
 db_record_attempt(struct db *db, const char *order_id, enum state st, const char *error,
                   long long next_attempt, int *attempts, struct err *e)
 {

@@ -92,6 +92,12 @@ int db_record_transition(struct db *db, const char *order_id, enum state from,
                          enum state to, const char *worker, const json_t *detail,
                          struct err *e);
 
+/* Records an event that leaves the order in st (state_stay_ok: a proof's
+ * redo), with detail and the NOTIFY, when the database has it in st and
+ * this host owns it.  Returns 0, or -1 with e set. */
+int db_record_in_place(struct db *db, const char *order_id, enum state st,
+                       const char *worker, const json_t *detail, struct err *e);
+
 /* Records a failed attempt at stage st: attempts + 1, last_error, and
  * next_attempt (0: none).  *attempts receives the new count. */
 int db_record_attempt(struct db *db, const char *order_id, enum state st,

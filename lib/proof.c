@@ -744,10 +744,20 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db,
     }
     if (fsync(sp->dirfd[ST_PROOF]) < 0)
         log_order(LOG_WARNING, id, "proof/: fsync: %s", strerror(errno));
-    rc = 0;
     json_t *pages = json_array();
     for (size_t i = 0; i < rq->npages; i++)
         json_array_append_new(pages, json_integer(rq->pages[i]));
+    /* The shop hears proof_ready again (webhook.h), with the new previews.
+     * After the swap, so that what it fetches is the new book; a crash
+     * between the two loses only this notice, never the redo. */
+    json_t *ev = json_pack("{s:I, s:O, s:O}", "redo", (json_int_t)done + 1, "pages", pages,
+                           "proof", listing);
+    struct err ee = {0};
+    if (!ev || db_record_in_place(db, id, ST_PROOF, rq->by, ev, &ee) < 0)
+        log_order(LOG_WARNING, id, "proof: redo %ld done, but the shop was not told: %s",
+                  done + 1, ev ? ee.msg : "out of memory");
+    json_decref(ev);
+    rc = 0;
     log_order(LOG_NOTICE, id,
               "proof: redo %ld of %zu page%s (%s%s%s), cost %.4f, back in proof/",
               done + 1, rq->npages, rq->npages == 1 ? "" : "s", rq->text ? "text" : "",

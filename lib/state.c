@@ -102,6 +102,12 @@ state_move_ok(enum state from, enum state to)
     return 0; /* done, rejected */
 }
 
+int
+state_stay_ok(enum state st)
+{
+    return st == ST_PROOF;
+}
+
 void
 state_assert_move(enum state from, enum state to)
 {

@@ -44,6 +44,11 @@ int state_is_final(enum state st);
  * rejected, whose entries are drops). */
 int state_holds_folders(enum state st);
 
+/* 1 when an event may leave an order where it is (from = to = st): a
+ * proof's redo puts new pages and previews in proof/ and says so, so that
+ * the shop hears proof_ready again.  No other state changes in place. */
+int state_stay_ok(enum state st);
+
 /* 1 when an order may move from one state to the other. */
 int state_move_ok(enum state from, enum state to);
 

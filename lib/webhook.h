@@ -13,7 +13,8 @@
  *   X-Storypress-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(key, "<t>.<body>")>
  *   {"event_id":…, "order_id":…, "state":…, "from":…, "at":…, "detail":{…}}
  *   and "event": "proof_ready" when the order entered proof/ (detail.proof:
- *   the previews' files, and their URLs when published).
+ *   the previews' files, and their URLs when published), and again after
+ *   each redo ("from": "proof", detail.redo: its number, detail.pages).
  *
  * t is the time of this attempt (a retry is signed anew).  A receiver
  * computes the HMAC over the header's t, a dot and the raw body, compares

@@ -134,7 +134,8 @@ metrics_db(struct tool *t, FILE *m)
                       "SELECT state, count(*) FROM orders GROUP BY 1 ORDER BY 1") < 0 ||
         metrics_query(t, m, "storypress_transitions_total", "counter",
                       "Transitions recorded, by destination.", to, 1,
-                      "SELECT to_state, count(*) FROM order_events GROUP BY 1 ORDER BY 1") < 0 ||
+                      "SELECT to_state, count(*) FROM order_events"
+                      " WHERE from_state IS DISTINCT FROM to_state GROUP BY 1 ORDER BY 1") < 0 ||
         metrics_query(t, m, "storypress_rejects_total", "counter", "Drops rejected.", NULL, 0,
                       "SELECT count(*) FROM rejects") < 0 ||
         metrics_query(t, m, "storypress_api_calls_total", "counter",

@@ -47,7 +47,7 @@ static const char stats_stages_sql[] =
     "WITH s AS (SELECT to_state AS stage, at,"
     "                  extract(epoch FROM lead(at) OVER (PARTITION BY order_id ORDER BY at, id)"
     "                                     - at) AS secs"
-    "           FROM order_events)"
+    "           FROM order_events WHERE from_state IS DISTINCT FROM to_state)"
     " SELECT stage, count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY secs),"
     "        percentile_cont(0.95) WITHIN GROUP (ORDER BY secs)"
     " FROM s WHERE secs IS NOT NULL AND at >= to_timestamp($1::double precision)"
@@ -95,7 +95,7 @@ static const char stats_proof_sql[] =
     "        WHERE at >= to_timestamp($1::double precision)),"
     "       (SELECT coalesce(sum(cost), 0)::float8 FROM proof_redos"
     "        WHERE at >= to_timestamp($1::double precision)),"
-    "       count(*) FILTER (WHERE to_state = 'proof'),"
+    "       count(*) FILTER (WHERE to_state = 'proof' AND from_state IS DISTINCT FROM 'proof'),"
     "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'print'),"
     "       count(*) FILTER (WHERE from_state = 'proof' AND to_state = 'failed')"
     " FROM order_events WHERE at >= to_timestamp($1::double precision)";

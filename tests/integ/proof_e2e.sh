@@ -93,6 +93,22 @@ python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert "purple owl"
 grep -q '^\.redo-' <<<"$(ls -a "$SPOOL/proof")" && fail "scratch left in proof/"
 ok "redo of page 3: one page's text changed, every picture byte for byte the same"
 
+# The shop hears proof_ready again, for the new previews; the history
+# (proof → proof) is one fsck accepts.
+"$tool" webhook --once || fail "webhook delivery after the redo"
+python3 - "$log" <<'PY' || fail "no second proof_ready after the redo: $(tail -n 2 "$log")"
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+ev = [r["body"] for r in rows if r["valid"] and r["body"].get("event") == "proof_ready"]
+assert len(ev) == 2, ev
+r = ev[1]
+assert r["order_id"] == "P1" and r["from"] == "proof" and r["state"] == "proof", r
+assert r["detail"]["redo"] == 1 and r["detail"]["pages"] == [3], r
+assert "proof/page-03.jpg" in r["detail"]["proof"]["files"], r
+PY
+"$tool" fsck >/dev/null || fail "fsck after a redo: $("$tool" fsck 2>&1 | tail -n 3)"
+ok "the redo's proof_ready reached the shop, naming redo 1 and page 3; fsck is clean"
+
 # A redo whose text no font can print is refused at once, naming the
 # characters, and changes nothing (it would otherwise fail the book in pdf/).
 printf 'A dinosaur \xf0\x9f\xa6\x95 waved.\n' > "$TESTTMP/emoji.txt"
@@ -119,6 +135,6 @@ timeout 120 "$tool" run --once 2>>"$TESTTMP/run.log"
 [ -d "$SPOOL/done/P1" ] || { "$tool" list; fail "P1 not done after approve"; }
 [ "$(sql "SELECT count(*) FROM print_jobs WHERE order_id='P1'")" = 1 ] || fail "not one print job"
 path=$(sql "SELECT string_agg(to_state, ' ' ORDER BY id) FROM order_events WHERE order_id = 'P1'")
-[ "$path" = "story art pdf proof print done" ] || fail "history is \"$path\""
+[ "$path" = "story art pdf proof proof proof print done" ] || fail "history is \"$path\" (two redos are two proof → proof events)"
 "$tool" fsck >/dev/null || fail "fsck found differences"
 ok "approved: proof → print → done, one print job, fsck clean"

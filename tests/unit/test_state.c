@@ -81,6 +81,9 @@ test_move_out_of_range(void **unused)
     /* Staying put is not a move. */
     for (int s = 0; s < ST_COUNT; s++)
         assert_false(state_move_ok((enum state)s, (enum state)s));
+    /* Only a proof changes in place (a redo), with an event of its own. */
+    for (int s = 0; s < ST_COUNT; s++)
+        assert_int_equal(state_stay_ok((enum state)s), s == ST_PROOF);
 }
 
 static void
