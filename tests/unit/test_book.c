@@ -30,11 +30,11 @@
 #include "art.h"
 #include "story.h"
 #include "vocab.h"
+#include "testutil.h"
 
 #define BOOKS 200
 #define SMALL_PX 32   /* the report does not depend on the size: draw small */
 #define SAMPLE_PX 200 /* the pixel check */
-#define BOOK_SENTENCE_WORDS 4 /* shorter is an interjection, not counted */
 
 static const char *const names[2][6] = {{"Maya", "Leo", "Sam", "Ava", "Noah", "Isla"},
                                         {"Léa", "Hugo", "Inès", "Jules", "Chloé", "Noé"}};
@@ -201,20 +201,6 @@ check_title(const json_t *story, const json_t *order)
     g_string_free(all, TRUE);
 }
 
-/* The words of a sentence: runs of letters or digits. */
-static int
-book_words(const char *s)
-{
-    int n = 0, in = 0;
-    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        int w = g_unichar_isalnum(c) || c == '\'' || c == 0x2019;
-        n += w && !in;
-        in = w;
-    }
-    return n;
-}
-
 struct figures {
     GHashTable *seen[2][16]; /* sentence → books of a language and theme */
     int books[2][16];
@@ -244,17 +230,9 @@ count_figures(struct figures *f, const json_t *story, const json_t *order, int l
         f->names += here;
         if (getenv("BOOK_SHARED") && here > 1)
             printf("# names %d: %s\n", here, t);
-        /* A sentence ends at . ! ? or … (and the closing quote after
-         * it) where the next begins with a capital, a quote or a dash:
-         * “Hello,” she said. is one sentence, not two. */
-        char **ss = g_regex_split_simple(
-            "(?<=[.!?…]|[.!?…][”»]|[.!?…]\\x{00A0}»)\\s+(?=[\\p{Lu}“«—])", t, 0, 0);
+        char **ss = testutil_sentences(t);
         for (char **s = ss; *s; s++) {
-            if (!**s || g_hash_table_contains(mine, *s))
-                continue;
-            /* An interjection ("Oh no!", "Crack!", "Hold on!") is in every
-             * picture book; what reads as a template is a sentence. */
-            if (book_words(*s) < BOOK_SENTENCE_WORDS)
+            if (g_hash_table_contains(mine, *s))
                 continue;
             g_hash_table_add(mine, g_strdup(*s));
             gpointer n = g_hash_table_lookup(f->seen[lang][theme], *s);

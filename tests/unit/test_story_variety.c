@@ -9,11 +9,9 @@
  * names, both sizes, varied interests: the stories only, no pictures), and
  * no sentence may be in more than 10 % of them (issue 14).
  *
- * A sentence ends at . ! ? or … where the next begins with a capital, a
- * quote or a dash; one of fewer than VARIETY_WORDS words ("Oh no!",
- * "Crack!", "Hold on!") is an interjection, as in every picture book, and
- * is not counted.  A sentence is counted once per book, however often the
- * book says it (a refrain).
+ * Sentences are cut as testutil_sentences() says (interjections of fewer
+ * than four words left out).  A sentence is counted once per book, however
+ * often the book says it (a refrain).
  *
  *   STORY_SHARED=1   list every sentence over the limit, with its share
  *   STORY_THEME=x    only theme x (while writing its words)
@@ -33,10 +31,10 @@
 #include <jansson.h>
 
 #include "story.h"
+#include "testutil.h"
 #include "vocab.h"
 
 #define VARIETY_BOOKS 100 /* per theme and language */
-#define VARIETY_WORDS 4   /* shorter is an interjection, not counted */
 #define VARIETY_SHARE 0.10
 
 static const char *const variety_names[2][12] = {
@@ -65,20 +63,6 @@ variety_order(int lang, const char *theme, int k)
     return o;
 }
 
-/* The words of a sentence: runs of letters, digits and apostrophes. */
-static int
-variety_words(const char *s)
-{
-    int n = 0, in = 0;
-    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        int w = g_unichar_isalnum(c) || c == '\'' || c == 0x2019;
-        n += w && !in;
-        in = w;
-    }
-    return n;
-}
-
 /* Adds each sentence of the story once to seen (sentence → books). */
 static void
 variety_count(GHashTable *seen, const json_t *story)
@@ -89,11 +73,9 @@ variety_count(GHashTable *seen, const json_t *story)
     json_array_foreach(json_object_get(story, "pages"), i, pg)
     {
         const char *t = json_string_value(json_object_get(pg, "text"));
-        char **ss = g_regex_split_simple(
-            "(?<=[.!?…]|[.!?…][”»]|[.!?…]\\x{00A0}»)\\s+(?=[\\p{Lu}“«—])", t, 0, 0);
+        char **ss = testutil_sentences(t);
         for (char **s = ss; *s; s++) {
-            if (!**s || variety_words(*s) < VARIETY_WORDS ||
-                g_hash_table_contains(mine, *s))
+            if (g_hash_table_contains(mine, *s))
                 continue;
             g_hash_table_add(mine, g_strdup(*s));
             gpointer n = g_hash_table_lookup(seen, *s);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "fsutil.h"
 
 /* rel inside the source tree.  tests/run starts each test in a scratch
@@ -74,6 +76,37 @@ testutil_tmpdir_done(char *dir)
     else
         fprintf(stderr, "test output kept in %s\n", dir);
     free(dir);
+}
+
+/* The sentences of a page's text that a reader would notice repeated
+ * between books (test_book, test_story_variety): a sentence ends at . ! ?
+ * or … (and a closing quote after it) where the next begins with a
+ * capital, a quote or a dash, so “Hello,” she said. is one sentence; one of
+ * fewer than TESTUTIL_SENTENCE_WORDS words ("Oh no!", "Crack!", "Hold on!")
+ * is an interjection, as in every picture book, and is left out.  Words are
+ * runs of letters, digits and apostrophes.  A NULL-terminated list
+ * (g_strfreev()). */
+#define TESTUTIL_SENTENCE_WORDS 4
+static inline char **
+testutil_sentences(const char *text)
+{
+    char **all = g_regex_split_simple(
+        "(?<=[.!?…]|[.!?…][”»]|[.!?…]\\x{00A0}»)\\s+(?=[\\p{Lu}“«—])", text, 0, 0);
+    GPtrArray *kept = g_ptr_array_new();
+    for (char **s = all; *s; s++) {
+        int n = 0, in = 0;
+        for (const char *p = *s; *p; p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            int w = g_unichar_isalnum(c) || c == '\'' || c == 0x2019;
+            n += w && !in;
+            in = w;
+        }
+        if (n >= TESTUTIL_SENTENCE_WORDS)
+            g_ptr_array_add(kept, g_strdup(*s));
+    }
+    g_strfreev(all);
+    g_ptr_array_add(kept, NULL);
+    return (char **)g_ptr_array_free(kept, FALSE);
 }
 
 #endif
