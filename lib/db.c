@@ -536,35 +536,42 @@ out:
     return result;
 }
 
-int
-db_record_transition(struct db *db, const char *order_id, enum state from, enum state to,
-                     const char *worker, const json_t *detail, struct err *e)
+/* Locks the order's row for the caller's transaction and puts its state
+ * in *now; fails when the order is unknown or another host owns it. */
+static int
+db_lock_owned(struct db *db, const char *order_id, enum state *now, struct err *e)
 {
-    if (db_begin(db, e) < 0)
-        return -1;
     const char *p[] = {order_id};
     PGresult *r = db_exec(db, e,
                           "SELECT state, host, host IS NULL OR host = current_setting("
                           "'storypress.host') FROM orders WHERE id = $1 FOR UPDATE",
                           1, p);
     if (!r)
-        goto rollback;
-    if (PQntuples(r) == 0) {
-        PQclear(r);
-        err_set(e, ERR_PERMANENT, "%s: not in the database (run storypress fsck --repair)",
-                order_id);
-        goto rollback;
-    }
-    if (PQgetvalue(r, 0, 2)[0] != 't') {
+        return -1;
+    int rc = 0;
+    if (PQntuples(r) == 0)
+        rc = err_set(e, ERR_PERMANENT, "%s: not in the database (run storypress fsck --repair)",
+                     order_id);
+    else if (PQgetvalue(r, 0, 2)[0] != 't')
         /* Another host owns it (storypress adopt gave it away): this copy
          * must not go on, or the book could be printed twice. */
-        err_set(e, ERR_PERMANENT, "%s: owned by host %s, not by %s (storypress adopt)",
-                order_id, PQgetvalue(r, 0, 1), host_name());
-        PQclear(r);
-        goto rollback;
-    }
-    enum state now = state_from_name(PQgetvalue(r, 0, 0));
+        rc = err_set(e, ERR_PERMANENT, "%s: owned by host %s, not by %s (storypress adopt)",
+                     order_id, PQgetvalue(r, 0, 1), host_name());
+    else
+        *now = state_from_name(PQgetvalue(r, 0, 0));
     PQclear(r);
+    return rc;
+}
+
+int
+db_record_transition(struct db *db, const char *order_id, enum state from, enum state to,
+                     const char *worker, const json_t *detail, struct err *e)
+{
+    if (db_begin(db, e) < 0)
+        return -1;
+    enum state now;
+    if (db_lock_owned(db, order_id, &now, e) < 0)
+        goto rollback;
     if (now == to) {
         /* Recorded before a crash that came before the rename. */
         db_rollback(db);
@@ -600,18 +607,12 @@ db_record_in_place(struct db *db, const char *order_id, enum state st, const cha
                        state_name(st));
     if (db_begin(db, e) < 0)
         return -1;
-    const char *p[] = {order_id, state_name(st)};
-    PGresult *r = db_exec(db, e,
-                          "SELECT 1 FROM orders WHERE id = $1 AND state = $2 AND (host IS NULL"
-                          " OR host = current_setting('storypress.host')) FOR UPDATE",
-                          2, p);
-    if (!r)
+    enum state now;
+    if (db_lock_owned(db, order_id, &now, e) < 0)
         goto rollback;
-    int found = PQntuples(r);
-    PQclear(r);
-    if (!found) {
-        err_set(e, ERR_PERMANENT, "%s: the database does not have it in %s on this host",
-                order_id, state_name(st));
+    if (now != st) {
+        err_set(e, ERR_PERMANENT, "%s: the database has it in %s, not %s", order_id,
+                state_name(now), state_name(st));
         goto rollback;
     }
     if (db_event(db, order_id, state_name(st), state_name(st), worker, detail, e) < 0 ||

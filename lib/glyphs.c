@@ -9,6 +9,7 @@
  */
 #include <glib.h>
 #include <pango/pangocairo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,4 +116,20 @@ glyphs_missing(struct glyphs *g, const char *text)
     if (!r)
         abort();
     return r;
+}
+
+char *
+glyphs_unprintable(struct glyphs *g, const char *text)
+{
+    char *missing = glyphs_missing(g, text);
+    if (!missing)
+        return NULL;
+    char *msg = NULL;
+    if (asprintf(&msg,
+                 "cannot be printed: no installed font has a glyph for %s (the book's font "
+                 "is \"%s\", with fontconfig's fallbacks)",
+                 missing, glyphs_family(g)) < 0)
+        abort();
+    free(missing);
+    return msg;
 }

@@ -26,6 +26,12 @@ void glyphs_close(struct glyphs *g);
 #define GLYPHS_LIST_MAX 10
 char *glyphs_missing(struct glyphs *g, const char *text);
 
+/* The refusal a person reads when text cannot be printed ("cannot be
+ * printed: no installed font has a glyph for U+1F995 (the book's font is
+ * …)"): a fresh string (free()), or NULL when every character has a glyph.
+ * The incoming stage and a proof's redo say the same. */
+char *glyphs_unprintable(struct glyphs *g, const char *text);
+
 /* The family the checker was opened for. */
 const char *glyphs_family(const struct glyphs *g);
 

@@ -700,17 +700,13 @@ proof_redo_locked(const struct config *cfg, struct spool *sp, struct db *db,
         struct glyphs *g = glyphs_open(config_str(cfg, "font"), e);
         if (!g)
             goto out;
-        char *missing = glyphs_missing(g, rq->text);
-        if (missing) {
-            err_set(e, ERR_INVALID,
-                    "text: cannot be printed: no installed font has a glyph for %s (the "
-                    "book's font is \"%s\", with fontconfig's fallbacks)",
-                    missing, glyphs_family(g));
-            free(missing);
-            glyphs_close(g);
+        char *refusal = glyphs_unprintable(g, rq->text);
+        glyphs_close(g);
+        if (refusal) {
+            err_set(e, ERR_INVALID, "text: %s", refusal);
+            free(refusal);
             goto out;
         }
-        glyphs_close(g);
         char *text = json_dumps(story, JSON_INDENT(2));
         if (!text)
             abort();

@@ -108,6 +108,12 @@ state_stay_ok(enum state st)
     return st == ST_PROOF;
 }
 
+int
+state_event_ok(enum state from, enum state to)
+{
+    return from == to ? state_stay_ok(to) : state_move_ok(from, to);
+}
+
 void
 state_assert_move(enum state from, enum state to)
 {

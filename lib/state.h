@@ -52,6 +52,10 @@ int state_stay_ok(enum state st);
 /* 1 when an order may move from one state to the other. */
 int state_move_ok(enum state from, enum state to);
 
+/* 1 when an order's history may hold an event from one state to the
+ * other: a move, or a stay (state_stay_ok). */
+int state_event_ok(enum state from, enum state to);
+
 /* Aborts, naming both states, when the move is illegal. */
 void state_assert_move(enum state from, enum state to);
 

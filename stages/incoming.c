@@ -109,18 +109,7 @@ incoming_decision(struct stage_ctx *ctx, struct stage_job *job, char *buf, size_
 static char *
 incoming_printable(void *arg, const char *text)
 {
-    struct glyphs *g = arg;
-    char *missing = glyphs_missing(g, text);
-    if (!missing)
-        return NULL;
-    char *msg = NULL;
-    if (asprintf(&msg,
-                 "cannot be printed: no installed font has a glyph for %s (the book's font "
-                 "is \"%s\", with fontconfig's fallbacks)",
-                 missing, glyphs_family(g)) < 0)
-        abort();
-    free(missing);
-    return msg;
+    return glyphs_unprintable(arg, text);
 }
 
 static int

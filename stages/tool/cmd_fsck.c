@@ -294,7 +294,7 @@ fsck_histories(struct fsck *f, struct err *e)
         if (from != expected)
             fsck_problem(f, 0, "%s: history: an event leaves %s, but the order was in %s", id,
                          state_name(from), state_name(expected));
-        else if (from == to ? !state_stay_ok(to) : !state_move_ok(from, to))
+        else if (!state_event_ok(from, to))
             fsck_problem(f, 0, "%s: history: illegal move %s → %s", id, state_name(from),
                          state_name(to));
         if (last && to != state_from_name(PQgetvalue(r, i, 3)))
